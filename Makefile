@@ -1,0 +1,32 @@
+# Two entry points that work on a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= warehouse.duckdb
+INBOX ?= samples/inbox
+
+# Prefect keeps its state inside the project, never in ~/.prefect.
+export PREFECT_HOME := $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: demo test venv clean bench
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: venv
+	rm -f $(DB)
+	$(BIN)/jixiao ingest $(INBOX) --db $(DB)
+	$(BIN)/jixiao summary --db $(DB)
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .prefect $(DB) .pytest_cache
