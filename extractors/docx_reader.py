@@ -1,0 +1,250 @@
+"""Read a .docx package into an ExtractedDocument: body paragraphs and merged-cell grids.
+
+We open the OPC package ourselves (zip + relationships, names and namespaces from python-docx)
+and walk `w:tbl`/`w:tr`/`w:tc` with lxml once. python-docx's object model (`Table.cell()`,
+`row.cells`) is quadratic on merged tables and hides text in `w:sdt`/`w:ins`; this walk is
+linear, keeps content controls and tracked insertions, drops tracked deletions, and never
+resolves DTDs or external entities.
+"""
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import nsmap, qn
+from lxml import etree
+
+from extractors.errors import ExtractError
+from extractors.model import Cell, ExtractedDocument, Paragraph, Table
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a form is a few hundred KB; far larger is not a form
+MAX_XML_BYTES = 64 * 1024 * 1024  # inflated size of word/document.xml (zip-bomb guard)
+MAX_RATIO = 200  # declared inflated size / compressed size
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+W_SDT, W_SDTCONTENT, W_CUSTOMXML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
+W_T, W_TAB, W_BR, W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_TCPR, W_TRPR, W_GRIDSPAN, W_VMERGE, W_HMERGE = (
+    qn("w:tcPr"), qn("w:trPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:hMerge"))
+W_GRIDBEFORE, W_TBLGRID, W_GRIDCOL, W_VAL = (
+    qn("w:gridBefore"), qn("w:tblGrid"), qn("w:gridCol"), qn("w:val"))
+W_BODY = qn("w:body")
+# Content that is not part of the visible text: tracked deletions/moves, fallback copies.
+HIDDEN = (qn("w:del"), qn("w:moveFrom"), "{%s}Fallback" % nsmap.get(
+    "mc", "http://schemas.openxmlformats.org/markup-compatibility/2006"))
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    remove_comments=True, remove_pis=True)
+
+
+def read_docx(path: str | Path) -> ExtractedDocument:
+    """Extract a .docx file. Raises ExtractError with a stable code for unreadable files."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractError("empty_file", "文件为空（0字节），请重新上传完整的Word文档。")
+    if size > MAX_FILE_BYTES:
+        raise ExtractError("too_large", f"文件过大（{size // 1024 // 1024}MB），不像是绩效目标表，请检查后重新提交。")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head == OLE_MAGIC:
+        raise _ole_error(path)
+    if not head.startswith(b"PK"):
+        raise ExtractError("not_a_docx", "文件不是Word（.docx）文档，可能是改了扩展名的其他文件，请另存为.docx后重新提交。")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = _read_main_part(zf)
+    except ExtractError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as e:
+        raise ExtractError("corrupt", f"文件已损坏，无法打开（{type(e).__name__}），请重新导出Word文档后提交。") from e
+    return parse_document_xml(xml, source=str(path))
+
+
+def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
+    """Turn the bytes of word/document.xml into an ExtractedDocument."""
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:65536]:
+        raise ExtractError("unsafe_xml", "文档内部含有不安全的XML声明（DOCTYPE/实体），已拒收，请用Word重新保存后提交。")
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as e:
+        raise ExtractError("corrupt", f"文档内容已损坏（XML错误：{e.msg}），请重新导出Word文档后提交。") from e
+    for el in list(root.iter(*HIDDEN)):
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+    body = root.find(W_BODY)
+    if body is None:
+        raise ExtractError("corrupt", "文档缺少正文部分，无法读取，请重新导出Word文档后提交。")
+    walker = _Walker()
+    walker.walk_blocks(body)
+    return ExtractedDocument(blocks=walker.blocks, source=source)
+
+
+def _ole_error(path: Path) -> ExtractError:
+    # Encrypted .docx files are OLE containers holding an EncryptionInfo stream; other OLE
+    # files are legacy binary Word (.doc) or WPS documents.
+    with open(path, "rb") as f:
+        data = f.read(1024 * 1024)
+    if ENCRYPTION_STREAM in data:
+        return ExtractError("encrypted", "文档设置了打开密码（已加密），无法读取，请取消密码后重新提交。")
+    return ExtractError("legacy_format", "文件是旧版Word（.doc）或WPS格式，请在Word或WPS中“另存为”.docx格式后重新提交。")
+
+
+def _read_main_part(zf: zipfile.ZipFile) -> bytes:
+    name = _main_part_name(zf)
+    info = zf.getinfo(name)
+    if info.file_size > MAX_XML_BYTES or (
+        info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 4 * 1024 * 1024
+    ):
+        raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
+    with zf.open(info) as f:
+        data = f.read(MAX_XML_BYTES + 1)  # the declared size can lie; never read past the cap
+    if len(data) > MAX_XML_BYTES:
+        raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
+    return data
+
+
+def _main_part_name(zf: zipfile.ZipFile) -> str:
+    names = set(zf.namelist())
+    if "_rels/.rels" in names:
+        rels = etree.fromstring(zf.read("_rels/.rels")[:1024 * 1024], _PARSER)
+        for rel in rels:
+            if rel.get("Type") == RT.OFFICE_DOCUMENT:
+                target = rel.get("Target", "").lstrip("/")
+                target = posixpath.normpath(target)
+                if target in names:
+                    return target
+    if "word/document.xml" in names:
+        return "word/document.xml"
+    raise ExtractError("not_a_docx", "压缩包里没有Word正文（word/document.xml），不是Word文档，请另存为.docx后重新提交。")
+
+
+def _paragraph_text(p) -> str:
+    parts = []
+    for el in p.iter(W_T, W_TAB, W_BR, W_CR):
+        tag = el.tag
+        if tag == W_T:
+            if el.text:
+                parts.append(el.text)
+        elif tag == W_TAB:
+            # w:tab also names tab stops inside w:pPr/w:tabs; only run-level tabs are text
+            if el.getparent().tag == qn("w:r"):
+                parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Paragraph | Table] = []
+        self.n_tables = 0
+
+    def walk_blocks(self, container) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == W_P:
+                self.blocks.append(Paragraph(len(self.blocks), _paragraph_text(child)))
+            elif tag == W_TBL:
+                nested: list[Table] = []
+                table = self.read_table(child, None, nested)
+                self.blocks.append(table)
+                self.blocks.extend(nested)
+            elif tag == W_SDT:
+                content = child.find(W_SDTCONTENT)
+                if content is not None:
+                    self.walk_blocks(content)
+            elif tag == W_CUSTOMXML:
+                self.walk_blocks(child)
+
+    def read_table(self, tbl, parent, nested_out: list[Table]) -> Table:
+        index = self.n_tables
+        self.n_tables += 1
+        cells: list[Cell] = []
+        owner_above: dict[int, int] = {}
+        n_rows = 0
+        max_col = 0
+        for r, tr in enumerate(_children(tbl, W_TR)):
+            n_rows = r + 1
+            col = _int_val(tr.find(W_TRPR), W_GRIDBEFORE, 0)
+            owner_here: dict[int, int] = {}
+            for tc in _children(tr, W_TC):
+                tcpr = tc.find(W_TCPR)
+                span = max(1, _int_val(tcpr, W_GRIDSPAN, 1))
+                vmerge = tcpr.find(W_VMERGE) if tcpr is not None else None
+                hmerge = tcpr.find(W_HMERGE) if tcpr is not None else None
+                if hmerge is not None and hmerge.get(W_VAL) != "restart" and cells and cells[-1].row == r:
+                    # legacy horizontal merge: widen the cell to the left
+                    cells[-1].col_span += span
+                    for k in range(col, col + span):
+                        owner_here[k] = len(cells) - 1
+                    col += span
+                    continue
+                if vmerge is not None and vmerge.get(W_VAL) != "restart" and col in owner_above:
+                    i = owner_above[col]
+                    cells[i].row_span = r - cells[i].row + 1
+                else:
+                    i = len(cells)
+                    cells.append(Cell(r, col, 1, span, self.cell_text(tc, (index, r, col), nested_out)))
+                for k in range(col, col + span):
+                    owner_here[k] = i
+                col += span
+            max_col = max(max_col, col)
+            owner_above = owner_here
+        grid = tbl.find(W_TBLGRID)
+        n_grid = len(grid.findall(W_GRIDCOL)) if grid is not None else 0
+        return Table(index, n_rows, max(max_col, n_grid if cells else 0), cells, parent)
+
+    def cell_text(self, tc, where, nested_out: list[Table]) -> str:
+        paras: list[str] = []
+        self._cell_blocks(tc, where, nested_out, paras)
+        return "\n".join(paras)
+
+    def _cell_blocks(self, container, where, nested_out, paras) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == W_P:
+                paras.append(_paragraph_text(child))
+            elif tag == W_TBL:
+                inner: list[Table] = []
+                nested_out.append(self.read_table(child, where, inner))
+                nested_out.extend(inner)
+            elif tag == W_SDT:
+                content = child.find(W_SDTCONTENT)
+                if content is not None:
+                    self._cell_blocks(content, where, nested_out, paras)
+            elif tag == W_CUSTOMXML:
+                self._cell_blocks(child, where, nested_out, paras)
+
+
+def _children(el, tag):
+    """Direct children with `tag`, looking through content controls and custom XML wrappers."""
+    for child in el:
+        t = child.tag
+        if t == tag:
+            yield child
+        elif t == W_SDT:
+            content = child.find(W_SDTCONTENT)
+            if content is not None:
+                yield from _children(content, tag)
+        elif t == W_CUSTOMXML:
+            yield from _children(child, tag)
+
+
+def _int_val(parent, tag, default: int) -> int:
+    if parent is None:
+        return default
+    el = parent.find(tag)
+    if el is None:
+        return default
+    try:
+        return int(el.get(W_VAL, default))
+    except ValueError:
+        return default

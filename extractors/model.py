@@ -1,0 +1,93 @@
+"""The extract stage's artifact: a document as paragraphs and merged-cell grids.
+
+Plain dataclasses that round-trip through JSON, so later stages and their tests never
+need Word. Coordinates are 0-based grid positions (columns of `w:tblGrid`).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(slots=True)
+class Cell:
+    """One Word cell, placed at its merge origin and covering row_span × col_span grid slots."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    text: str  # paragraphs joined with "\n", as written
+
+
+@dataclass(slots=True)
+class Table:
+    index: int  # document order among all tables, nested ones included
+    n_rows: int
+    n_cols: int
+    cells: list[Cell]
+    parent: tuple[int, int, int] | None = None  # (table, row, col) of the cell holding a nested table
+    kind: str = "table"
+    _grid: list[list[int]] | None = field(default=None, repr=False, compare=False)
+
+    def grid(self) -> list[list[int]]:
+        """slot[row][col] → index into cells of the cell covering that slot (-1 for a hole)."""
+        if self._grid is None:
+            grid = [[-1] * self.n_cols for _ in range(self.n_rows)]
+            for i, c in enumerate(self.cells):
+                for r in range(c.row, min(c.row + c.row_span, self.n_rows)):
+                    row = grid[r]
+                    for k in range(c.col, min(c.col + c.col_span, self.n_cols)):
+                        row[k] = i
+            self._grid = grid
+        return self._grid
+
+    def at(self, row: int, col: int) -> Cell | None:
+        i = self.grid()[row][col]
+        return self.cells[i] if i >= 0 else None
+
+    def row_cells(self, row: int) -> list[Cell]:
+        """Distinct cells covering a grid row, left to right (a horizontal merge appears once)."""
+        out: list[Cell] = []
+        seen: set[int] = set()
+        for i in self.grid()[row]:
+            if i >= 0 and i not in seen:
+                seen.add(i)
+                out.append(self.cells[i])
+        return out
+
+
+@dataclass(slots=True)
+class Paragraph:
+    index: int  # position among body blocks
+    text: str
+    kind: str = "paragraph"
+
+
+@dataclass(slots=True)
+class ExtractedDocument:
+    blocks: list[Paragraph | Table]  # body order; nested tables follow their parent table
+    source: str = ""
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "blocks": [
+                {k: v for k, v in asdict(b).items() if k != "_grid"} for b in self.blocks
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ExtractedDocument":
+        blocks: list[Paragraph | Table] = []
+        for b in d["blocks"]:
+            if b["kind"] == "paragraph":
+                blocks.append(Paragraph(index=b["index"], text=b["text"]))
+            else:
+                cells = [Cell(**c) for c in b["cells"]]
+                parent = tuple(b["parent"]) if b.get("parent") else None
+                blocks.append(Table(b["index"], b["n_rows"], b["n_cols"], cells, parent))
+        return cls(blocks=blocks, source=d.get("source", ""))

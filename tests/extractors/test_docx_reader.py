@@ -1,0 +1,150 @@
+"""The extractor on real .docx files: merges, content controls, tracked changes, nesting, bad files."""
+from __future__ import annotations
+
+import copy
+import json
+import zipfile
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from extractors.docx_reader import read_docx
+from extractors.errors import ExtractError
+from extractors.model import ExtractedDocument
+
+
+def _merged_doc(path):
+    d = docx.Document()
+    d.add_paragraph("附表五：")
+    d.add_paragraph("单位：万元")
+    t = d.add_table(rows=4, cols=4)
+    t.cell(0, 0).merge(t.cell(0, 3)).text = "项目绩效总目标"
+    t.cell(1, 0).merge(t.cell(3, 0)).text = "年度目标01"
+    t.cell(1, 1).text = "产出"
+    t.cell(1, 2).merge(t.cell(1, 3)).text = "指标值"
+    t.cell(2, 1).text = "效果\n明显"
+    d.add_paragraph("注：")
+    d.save(path)
+    return path
+
+
+def test_blocks_in_document_order_with_grid_merges(tmp_path):
+    doc = read_docx(_merged_doc(tmp_path / "m.docx"))
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["paragraph", "paragraph", "table", "paragraph"]
+    assert [b.text for b in doc.blocks if b.kind == "paragraph"] == ["附表五：", "单位：万元", "注："]
+    t = doc.tables[0]
+    assert (t.n_rows, t.n_cols) == (4, 4)
+    top = t.at(0, 3)
+    assert (top.row, top.col, top.row_span, top.col_span, top.text) == (0, 0, 1, 4, "项目绩效总目标")
+    left = t.at(3, 0)  # vMerge continuation resolves to its origin
+    assert (left.row, left.col, left.row_span, left.col_span, left.text) == (1, 0, 3, 1, "年度目标01")
+    span = t.at(1, 3)
+    assert (span.col, span.col_span, span.text) == (2, 2, "指标值")
+    assert t.at(2, 1).text == "效果\n明显"  # line break inside a cell kept as written
+    assert [c.text for c in t.row_cells(1)] == ["年度目标01", "产出", "指标值"]
+
+
+def test_round_trips_through_json(tmp_path):
+    doc = read_docx(_merged_doc(tmp_path / "m.docx"))
+    again = ExtractedDocument.from_dict(json.loads(json.dumps(doc.to_dict(), ensure_ascii=False)))
+    assert again.to_dict() == doc.to_dict()
+    assert again.tables[0].at(3, 0).text == "年度目标01"
+
+
+def _run(text):
+    return f'<w:r {nsdecls("w")}><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def test_content_controls_tracked_changes_and_nested_tables(tmp_path):
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    # a cell whose paragraph sits inside a block-level content control
+    tc = t.cell(0, 0)._tc
+    p = tc.find(qn("w:p"))
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent>'
+                    f'<w:p>{_run("鄂州市科学技术局")}</w:p></w:sdtContent></w:sdt>')
+    tc.replace(p, sdt)
+    # a run-level content control and a tracked insertion next to a tracked deletion
+    p2 = t.cell(0, 1)._tc.find(qn("w:p"))
+    p2.append(parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent>{_run("95")}</w:sdtContent></w:sdt>'))
+    p2.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="a">{_run("%")}</w:ins>'))
+    p2.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>90%</w:delText></w:r></w:del>'))
+    # a nested table inside cell (1, 0)
+    inner = d.add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "内"
+    inner.cell(0, 1).text = "表"
+    t.cell(1, 0)._tc.append(copy.deepcopy(inner._tbl))
+    inner._tbl.getparent().remove(inner._tbl)
+    # a whole row wrapped in a content control
+    tr = t.rows[1]._tr
+    wrapper = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')
+    tr.addprevious(wrapper)
+    wrapper.find(qn("w:sdtContent")).append(tr)
+    t.cell(0, 0)  # python-docx still sees the table
+    path = tmp_path / "sdt.docx"
+    d.save(path)
+
+    doc = read_docx(path)
+    outer, nested = doc.tables
+    assert outer.at(0, 0).text == "鄂州市科学技术局"
+    assert outer.at(0, 1).text == "95%"  # w:ins kept, w:del dropped
+    assert outer.n_rows == 2  # the row inside w:sdt is not lost
+    assert nested.parent == (0, 1, 0)
+    assert [c.text for c in nested.row_cells(0)] == ["内", "表"]
+
+
+def test_grid_before_shifts_cells(tmp_path):
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    for i, c in enumerate(t.rows[0].cells):
+        c.text = f"h{i}"
+    tr = t.rows[1]._tr
+    tr.remove(tr.findall(qn("w:tc"))[0])
+    tr.insert(0, parse_xml(f'<w:trPr {nsdecls("w")}><w:gridBefore w:val="1"/></w:trPr>'))
+    tr.findall(qn("w:tc"))[0].find(qn("w:p")).append(parse_xml(_run("x")))
+    path = tmp_path / "gb.docx"
+    d.save(path)
+    t = read_docx(path).tables[0]
+    assert t.at(1, 0) is None
+    assert t.at(1, 1).text == "x"
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b"", "empty_file"),
+        ("这不是Word文档".encode(), "not_a_docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "legacy_format"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, "encrypted"),
+    ],
+)
+def test_unreadable_files_raise_stable_codes(tmp_path, content, code):
+    path = tmp_path / "bad.docx"
+    path.write_bytes(content)
+    with pytest.raises(ExtractError) as e:
+        read_docx(path)
+    assert e.value.code == code
+    assert e.value.message  # a sentence for the clerk
+
+
+def test_truncated_zip_is_corrupt(tmp_path):
+    good = _merged_doc(tmp_path / "good.docx").read_bytes()
+    path = tmp_path / "cut.docx"
+    path.write_bytes(good[: len(good) // 2])
+    with pytest.raises(ExtractError) as e:
+        read_docx(path)
+    assert e.value.code == "corrupt"
+
+
+def test_doctype_is_refused_never_resolved(tmp_path):
+    path = tmp_path / "xxe.docx"
+    xml = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           f'<w:document {nsdecls("w")}><w:body><w:p>{_run("&x;")}</w:p></w:body></w:document>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", xml)
+    with pytest.raises(ExtractError) as e:
+        read_docx(path)
+    assert e.value.code == "unsafe_xml"
