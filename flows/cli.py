@@ -1,0 +1,89 @@
+"""The `jixiao` command: ingest an inbox, serve the nightly schedule, print a warehouse summary."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_CRON = "0 2 * * *"
+
+
+def _prefect_env() -> None:
+    # Prefect keeps its state in a project-local folder and never phones home; set before
+    # prefect is imported, and only where the operator has not chosen otherwise.
+    os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jixiao", description="预算绩效目标表 → DuckDB warehouse")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="one ingestion run over every file under INBOX")
+    ingest.add_argument("inbox")
+    ingest.add_argument("--db", required=True, help="the published DuckDB file")
+    ingest.add_argument("--year", type=int, help="budget year when neither document nor path states one")
+    ingest.add_argument("--province", default=os.environ.get("JIXIAO_PROVINCE", "湖北省"),
+                        help="province of names such as 省财政厅 (default: %(default)s)")
+    ingest.add_argument("--batch-size", type=int, default=100)
+    ingest.add_argument("--no-wait", action="store_true", help="exit at once if another run holds the warehouse")
+
+    serve = sub.add_parser("serve", help="keep a nightly schedule that runs the ingestion")
+    serve.add_argument("inbox")
+    serve.add_argument("--db", required=True)
+    serve.add_argument("--cron", default=os.environ.get("JIXIAO_CRON", DEFAULT_CRON),
+                       help="cron expression (default: %(default)s)")
+    serve.add_argument("--year", type=int)
+    serve.add_argument("--province", default=os.environ.get("JIXIAO_PROVINCE", "湖北省"))
+    serve.add_argument("--name", default="nightly-ingest")
+
+    summ = sub.add_parser("summary", help="print the summary of a warehouse")
+    summ.add_argument("--db", required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _prefect_env()
+    if args.command == "summary":
+        from warehouse.read import format_summary, summary
+
+        print(format_summary(summary(Path(args.db))))
+        return 0
+    if args.command == "ingest":
+        return _ingest(args)
+    return _serve(args)
+
+
+def _ingest(args) -> int:
+    from flows.ingest import ingest
+    from warehouse.read import format_summary
+    from warehouse.store import WarehouseBusy
+
+    try:
+        result = ingest(inbox=args.inbox, db=args.db, year=args.year, province=args.province,
+                        batch_size=args.batch_size, wait_for_lock=not args.no_wait)
+    except WarehouseBusy as e:
+        print(f"jixiao: another ingestion is running on {args.db}; not started ({e})", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    except FileNotFoundError as e:
+        print(f"jixiao: {e}", file=sys.stderr)
+        return 2
+    print(format_summary(result))
+    return 0
+
+
+def _serve(args) -> int:
+    from flows.ingest import ingest
+
+    params = {"inbox": str(Path(args.inbox).resolve()), "db": str(Path(args.db).resolve()),
+              "year": args.year, "province": args.province}
+    print(f"jixiao: serving '{args.name}' on cron '{args.cron}' (Ctrl-C to stop)")
+    ingest.serve(name=args.name, cron=args.cron, parameters=params)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The nightly ingestion flow: discover → extract + normalize (one task per batch) → load → publish.
+
+Thin wiring only: the work lives in flows.discover, transforms.batch and warehouse.store,
+which are plain functions tested without Prefect.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from flows.discover import ScannedFile, scan_frame, scan_inbox
+from transforms.batch import NormalizeOptions, SourceFile, StageTimes, normalize_files
+from warehouse.read import summary
+from warehouse.store import Warehouse
+
+DEFAULT_BATCH_SIZE = 100
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def files_to_process(scan: list[ScannedFile], processed: set[str], year: int | None,
+                     retry_missing_year: set[str] = frozenset()) -> list[SourceFile]:
+    """One SourceFile per new content (the first path holding it), documents only."""
+    todo: dict[str, SourceFile] = {}
+    for f in scan:
+        if f.kind != "document" or f.sha256 in todo:
+            continue
+        if f.sha256 in processed and not (year is not None and f.sha256 in retry_missing_year):
+            continue
+        todo[f.sha256] = SourceFile(f.path, f.abs_path, f.sha256)
+    return list(todo.values())
+
+
+@task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}")
+def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: str) -> tuple[dict, dict]:
+    times = StageTimes()
+    frames = normalize_files(files, options, times)
+    return frames, asdict(times)
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(inbox: str, db: str, year: int | None = None, province: str | None = None,
+           batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True) -> dict:
+    """Ingest every file under `inbox` into the DuckDB warehouse at `db`."""
+    log = get_run_logger()
+    run_id = new_run_id()
+    inbox_path = Path(inbox).resolve()
+    if not inbox_path.is_dir():
+        raise FileNotFoundError(f"inbox {inbox} is not a folder")
+    options = NormalizeOptions(default_year=year, default_province=province)
+    wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
+    try:
+        scan = scan_inbox(inbox_path, wh.known_files())
+        wh.record_scan(scan_frame(scan))
+        todo = files_to_process(scan, wh.processed_contents(), year, wh.missing_year_contents())
+        log.info("run %s: %d files under %s, %d new contents to read", run_id, len(scan), inbox_path, len(todo))
+        times = StageTimes()
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            frames, t = normalize_batch(batch, options, label=f"{start // batch_size:04d}")
+            wh.append(frames)
+            for k, v in t.items():
+                setattr(times, k, getattr(times, k) + v)
+        counts = {"files_seen": len(scan), "files_processed": len(todo)}
+        wh.publish(counts)
+    except BaseException:
+        wh.abort()
+        raise
+    result = summary(Path(db))
+    result["run_id"] = run_id
+    result["stage_seconds"] = asdict(times)
+    _publish_artifacts(result)
+    return result
+
+
+def _publish_artifacts(result: dict) -> None:
+    try:
+        rows = [{"status": k, "files": v} for k, v in result.get("files_by_status", {}).items()]
+        create_table_artifact(key="ingest-files", table=rows, description="Files by status of the last run")
+        create_markdown_artifact(key="ingest-summary", markdown="```\n" + result.get("text", "") + "\n```",
+                                 description="jixiao ingestion summary")
+    except Exception as e:  # noqa: BLE001 - artifacts are a convenience, never a reason to fail the run
+        get_run_logger().warning("could not publish artifacts: %s", e)

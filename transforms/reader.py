@@ -1,0 +1,372 @@
+"""Read forms out of an ExtractedDocument by the meaning of their labels, never by position.
+
+A document is cut into forms (a table holding a form's header fields, or a title paragraph,
+starts a new form; a table without them continues the previous one, as after a page break).
+Each table is then scanned row by row for its blocks: header fields (label → next cell),
+the funding block (a header row with 当年金额), goal rows (长期目标 / 年度目标NN), section
+rows (a single cell across the table) and indicator grids (a header row with 一级/二级/三级
+labels; columns mapped from their stacked header labels, e.g. 指标值 → 近两年指标值 → 2022年).
+"""
+from __future__ import annotations
+
+from extractors.model import Cell, ExtractedDocument, Table
+from transforms import vocabulary as V
+from transforms.records import FormRecord, FundingLine, Goal, IndicatorCell, Period
+from transforms.text import clean_label, clean_text
+
+HIERARCHY = ("goal", "level1", "level2", "name")
+
+
+def read_forms(doc: ExtractedDocument) -> list[FormRecord]:
+    forms: list[FormRecord] = []
+    pending: list[str] = []  # paragraphs since the last table: titles, 单位：万元
+    current: FormRecord | None = None
+    for block in doc.blocks:
+        if block.kind == "paragraph":
+            if block.text.strip():
+                pending.append(block.text)
+            continue
+        table: Table = block
+        titled = any(V.DEPARTMENT_TITLE.search(clean_label(p)) or V.PROJECT_TITLE.search(clean_label(p))
+                     for p in pending)
+        if current is None or titled or (_starts_form(table) and _has_content(current)):
+            current = FormRecord(form_index=len(forms))
+            forms.append(current)
+        for text in pending:
+            _note_title(current, text)
+        pending = []
+        _TableReader(table, current).read()
+    for form in forms:
+        _classify(form)
+    return [f for f in forms if _has_content(f) or f.titles]
+
+
+def _starts_form(table: Table) -> bool:
+    for r in range(min(table.n_rows, 6)):
+        for cell in table.row_cells(r):
+            if V.field_of(cell.text) in ("department", "project_name"):
+                return True
+    return False
+
+
+def _has_content(form: FormRecord) -> bool:
+    return bool(form.fields or form.funding or form.goals or form.indicators)
+
+
+def _note_title(form: FormRecord, text: str) -> None:
+    key = clean_label(text)
+    if not key:
+        return
+    form.titles.append(clean_text(text))
+    unit = V.MONEY_UNIT.search(key)
+    if unit:
+        form.money_factor = 1.0 if unit.group(1) == "万元" else 0.0001
+    year = V.TITLE_YEAR.search(key)
+    if year and form.stated_year is None:
+        form.stated_year = int(year.group(1))
+
+
+def _classify(form: FormRecord) -> None:
+    f = form.fields
+    titles = "".join(clean_label(t) for t in form.titles)
+    if "project_name" in f or (V.PROJECT_TITLE.search(titles) and "department" not in f):
+        form.form_type = "project"
+        if "department" not in f:
+            dept = f.get("supervising_department") or f.get("executing_unit")
+            if dept:
+                f["department"] = dept
+    elif "department" in f or V.DEPARTMENT_TITLE.search(titles):
+        form.form_type = "department"
+    family = "hubei" if _is_hubei(form) else "generic"
+    form.layout = f"{family}_{form.form_type}" if form.form_type else "unknown"
+
+
+def _is_hubei(form: FormRecord) -> bool:
+    if form.form_type == "department":
+        return any(line.period == ("offset", 0) for line in form.funding)
+    return any(i.goal for i in form.indicators)
+
+
+def _key(cell: Cell | None) -> str:
+    return V.label_key(cell.text) if cell is not None else ""
+
+
+def _is_header_word(key: str) -> bool:
+    return bool(
+        V.column_role(key) or V.YEAR_LABEL.search(key) or V.RECENT_TWO_YEARS.search(key)
+        or any(p.search(key) for p, _ in V.OFFSET_LABELS)
+        or V.FUNDING_AMOUNT_NOW.match(key) or V.FUNDING_SHARE.match(key) or key.endswith("金额")
+    )
+
+
+class _TableReader:
+    def __init__(self, table: Table, form: FormRecord):
+        self.t = table
+        self.form = form
+        self.section = ""  # the last section title seen (长期绩效目标表, 年度绩效目标表 …)
+
+    def read(self) -> None:
+        t = self.t
+        r = 0
+        while r < t.n_rows:
+            cells = t.row_cells(r)
+            keys = [_key(c) for c in cells]
+            for k in keys:
+                if k and V.NOT_TARGET_FORM.match(k) and not self.form.not_target_form:
+                    self.form.not_target_form = k
+            if self._is_grid_header(r):
+                r = self._read_grid(r)
+                continue
+            if any(c.row == r and V.FUNDING_AMOUNT_NOW.match(k) for c, k in zip(cells, keys)):
+                r = self._read_funding(r)
+                continue
+            fresh = [c for c in cells if c.row == r and c.text.strip()]
+            if len(cells) == 1 and fresh:
+                self.section = _key(fresh[0])
+                _note_title(self.form, fresh[0].text)
+            elif fresh and self._read_goal(r, cells):
+                pass
+            else:
+                self._read_fields(cells)
+            self.form.labels_seen.extend(k for c, k in zip(cells, keys) if c.row == r and k and len(k) <= 12)
+            r += 1
+
+    # -- header fields -----------------------------------------------------------------
+    def _read_fields(self, cells: list[Cell]) -> None:
+        for i, cell in enumerate(cells):
+            name = V.field_of(cell.text)
+            if not name or name in self.form.fields:
+                continue
+            if i + 1 < len(cells) and not V.field_of(cells[i + 1].text):
+                value = clean_text(cells[i + 1].text)
+                if name in ("department", "filer", "phone", "project_code"):
+                    value = clean_label(value) if name != "project_code" else value.strip()
+                if value:
+                    self.form.fields[name] = value
+
+    # -- goals ---------------------------------------------------------------------------
+    def _read_goal(self, r: int, cells: list[Cell]) -> bool:
+        for i, cell in enumerate(cells[:-1]):
+            key = _key(cell)
+            if not key:
+                continue
+            long_term = V.GOAL_LONG.match(key)
+            annual = V.GOAL_ANNUAL.match(key)
+            if not (long_term or annual):
+                return False
+            text = clean_text(cells[i + 1].text)
+            if not text:
+                return False
+            if long_term:
+                until = V.UNTIL_YEAR.search(key)
+                if until:
+                    self.form.long_term_until = int(until.group(1))
+                self.form.goals.append(Goal("long_term", None, text))
+            else:
+                code = key if annual.group(2) else None
+                self.form.goals.append(Goal("annual", code, text))
+            return True
+        return False
+
+    # -- funding -------------------------------------------------------------------------
+    def _read_funding(self, r: int) -> int:
+        t = self.t
+        last_header = self._header_rows_end(r)
+        paths = self._column_paths(r, last_header)
+        amount_cols: list[tuple[int, Period]] = []
+        share_cols: list[int] = []
+        for col, path in enumerate(paths):
+            if any(V.FUNDING_SHARE.match(k) for k in path):
+                share_cols.append(col)
+            elif any(V.FUNDING_AMOUNT_NOW.match(k) for k in path):
+                amount_cols.append((col, ("offset", 0)))
+            else:
+                year = next((V.YEAR_LABEL.search(k) for k in reversed(path) if V.YEAR_LABEL.search(k)), None)
+                if year:
+                    amount_cols.append((col, ("year", int(year.group(1)))))
+        if not amount_cols:
+            return last_header + 1
+        first = min([c for c, _ in amount_cols] + share_cols)
+        row = last_header + 1
+        while row < t.n_rows:
+            labels = _distinct(t.at(row, c) for c in range(first))
+            direction_cell = next((c for c in labels if _direction(_key(c))), None)
+            if direction_cell is None or not labels or labels[-1] is t.at(row, first):
+                break
+            category_cell = labels[-1]
+            category = _key(category_cell)
+            if category_cell is direction_cell:
+                category = "合计" if "合计" in category else category
+            if V.FUNDING_TOTAL.match(category):
+                category = "合计"
+            direction = _direction(_key(direction_cell))
+            share_cell = t.at(row, share_cols[0]) if share_cols else None
+            seen: set[int] = set()
+            for col, period in amount_cols:
+                cell = t.at(row, col)
+                if cell is None or id(cell) in seen:
+                    continue
+                seen.add(id(cell))
+                share = share_cell.text if (share_cell is not None and period == ("offset", 0)) else ""
+                if cell.text.strip() or share.strip():
+                    self.form.funding.append(FundingLine(
+                        direction, category, period, cell.text, share, t.index, row, cell.col))
+            self._note_history_years([p for _, p in amount_cols])
+            row += 1
+        return row
+
+    # -- indicator grids -----------------------------------------------------------------
+    def _is_grid_header(self, r: int) -> bool:
+        roles = {V.column_role(c.text) for c in self.t.row_cells(r) if c.row == r}
+        return len(roles & V.GRID_HEADER_ROLES) >= 2
+
+    def _read_grid(self, r: int) -> int:
+        t = self.t
+        last_header = self._header_rows_end(r)
+        paths = self._column_paths(r, last_header)
+        role_col: dict[str, int] = {}
+        value_cols: list[tuple[int, list[str]]] = []
+        block_labels: list[str] = []
+        for col, path in enumerate(paths):
+            role = next((V.column_role(k) for k in reversed(path) if V.column_role(k)), None)
+            if role == "value":
+                value_cols.append((col, path))
+            elif role and role != "other":
+                role_col.setdefault(role, col)
+            elif path and not role:
+                block_labels.extend(path)
+        horizon = self._horizon(block_labels)
+        periods = self._value_periods(value_cols, horizon, min(last_header + 1, t.n_rows - 1))
+        if horizon == "annual":
+            self._note_history_years([p for _, p in periods])
+        if "name" not in role_col or not periods:
+            return last_header + 1
+        carried = dict.fromkeys(HIERARCHY, "")
+        row = last_header + 1
+        first_value_col = periods[0][0]
+        while row < t.n_rows:
+            if self._is_grid_header(row):
+                break
+            name_cell = t.at(row, role_col["name"])
+            if name_cell is None or name_cell is t.at(row, first_value_col):
+                break
+            value_cells = [(t.at(row, c), p) for c, p in periods]
+            if not name_cell.text.strip() and not any(c is not None and c.text.strip() for c, _ in value_cells):
+                row += 1  # an empty row inside the grid
+                continue
+            higher_changed = False
+            for role in HIERARCHY:
+                if role not in role_col:
+                    continue
+                cell = t.at(row, role_col[role])
+                text = _key(cell)
+                if cell is not None and cell.row == row and text:
+                    carried[role] = text
+                    higher_changed = True
+                elif cell is not None and cell.row < row:
+                    carried[role] = text  # vertically merged: the origin's text
+                elif higher_changed:
+                    carried[role] = ""
+            basis = _key(t.at(row, role_col["basis"])) if "basis" in role_col else ""
+            category = _key(t.at(row, role_col["category"])) if "category" in role_col else ""
+            unit = _key(t.at(row, role_col["unit"])) if "unit" in role_col else ""
+            comparator = _key(t.at(row, role_col["comparator"])) if "comparator" in role_col else ""
+            seen: set[int] = set()
+            for cell, period in value_cells:
+                if cell is None or id(cell) in seen:
+                    continue
+                seen.add(id(cell))
+                self.form.indicators.append(IndicatorCell(
+                    horizon=horizon, goal=carried["goal"] or None, level1=carried["level1"],
+                    level2=carried["level2"], name=carried["name"], basis=basis or None,
+                    category=category or None, period=period, value_raw=cell.text,
+                    unit_hint=unit or None, comparator_hint=comparator or None,
+                    table=t.index, row=row, col=cell.col))
+            row += 1
+        return row
+
+    def _horizon(self, block_labels: list[str]) -> str:
+        for text in [*block_labels, self.section]:
+            if V.LONG_TERM_WORDS.search(text):
+                return "long_term"
+            if V.ANNUAL_WORDS.search(text):
+                return "annual"
+        return "annual"
+
+    def _value_periods(self, value_cols, horizon: str, probe_row: int) -> list[tuple[int, Period]]:
+        """Each value column's period, from its most specific header label."""
+        out: list[tuple[int, Period]] = []
+        recent: list[int] = []  # distinct data cells under 近两年 without year labels: −2, then −1
+        for col, path in value_cols:
+            period: Period | None = None
+            for k in reversed(path):
+                year = V.YEAR_LABEL.search(k)
+                if year:
+                    period = ("year", int(year.group(1)))
+                    break
+                offset = next((o for p, o in V.OFFSET_LABELS if p.search(k)), None)
+                if offset is not None:
+                    period = ("offset", offset)
+                    break
+                if V.RECENT_TWO_YEARS.search(k):
+                    cell = self.t.at(probe_row, col)
+                    if cell is not None and all(cell is not c for c in recent):
+                        recent.append(cell)
+                    period = ("offset", -2 if len(recent) == 1 else -1)
+                    break
+            if period is None:
+                period = ("long_term", 0) if horizon == "long_term" else ("offset", 0)
+            out.append((col, period))
+        return out
+
+    def _note_history_years(self, periods: list[Period]) -> None:
+        years = [n for kind, n in periods if kind == "year"]
+        if years and ("offset", 0) in periods:
+            implied = max(years) + 1
+            if self.form.history_year is None:
+                self.form.history_year = implied
+
+    # -- shared header handling -----------------------------------------------------------
+    def _header_rows_end(self, r: int) -> int:
+        """The last row of a (possibly multi-row) header starting at row r."""
+        t = self.t
+        end = r
+        while end + 1 < t.n_rows:
+            fresh = [c for c in t.row_cells(end + 1) if c.row == end + 1 and c.text.strip()]
+            if not fresh or not all(_is_header_word(_key(c)) for c in fresh):
+                break
+            end += 1
+        return end
+
+    def _column_paths(self, first: int, last: int) -> list[list[str]]:
+        paths: list[list[str]] = []
+        for col in range(self.t.n_cols):
+            path: list[str] = []
+            seen: set[int] = set()
+            for row in range(first, last + 1):
+                cell = self.t.at(row, col)
+                if cell is None or id(cell) in seen:
+                    continue
+                seen.add(id(cell))
+                key = _key(cell)
+                if key:
+                    path.append(key)
+            paths.append(path)
+        return paths
+
+
+def _distinct(cells) -> list[Cell]:
+    out: list[Cell] = []
+    for c in cells:
+        if c is not None and (not out or out[-1] is not c) and all(c is not o for o in out):
+            out.append(c)
+    return out
+
+
+def _direction(key: str) -> str | None:
+    if not key or len(key) > 10:
+        return None
+    for pattern, name in V.FUNDING_DIRECTIONS:
+        if pattern.search(key):
+            return name
+    return None
