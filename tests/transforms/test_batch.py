@@ -1,0 +1,114 @@
+"""The normalize stage over a batch of real files: years, regions, findings, rejections."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from tests.support.docx_builder import C, Document, P, Table, save
+from transforms.batch import NormalizeOptions, SourceFile, normalize_files, validate
+
+W = 1000
+
+
+def _department(dept="鄂州市财政局", years=("2022年", "2023年"), amounts=("60", "40", "100")):
+    return Table([W] * 6, [
+        [C("部门（单位）名称"), C(dept, colspan=5)],
+        [C("填报人"), C("张三", colspan=2), C("联系电话"), C("0711-1234567", colspan=2)],
+        [C("总体资金情况", colspan=2), C("当年金额"), C("占比"), C("近两年收支金额", colspan=2)],
+        [C(""), C(""), C(""), C(""), C(years[0]), C(years[1])],
+        [C("收入构成", rowspan=3), C("财政拨款"), C(amounts[0]), C("60%"), C("50"), C("50")],
+        [C("单位资金"), C(amounts[1]), C("40%"), C("50"), C("50")],
+        [C("合  计"), C(amounts[2]), C("100%"), C("100"), C("100")],
+        [C("一级指标"), C("二级指标"), C("三级指标", colspan=2), C("指标值", colspan=2)],
+        [C("产出"), C("数量"), C("培训人次", colspan=2), C("100人次", colspan=2)],
+    ])
+
+
+def _file(tmp_path, rel, blocks):
+    path = tmp_path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save(Document(blocks), path)
+    return SourceFile(rel, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _run(files, year=None):
+    return normalize_files(files, NormalizeOptions(default_year=year, default_province="湖北省"))
+
+
+def test_year_from_history_columns_and_region_from_name(tmp_path):
+    f = _file(tmp_path, "x/a.docx", [P("部门整体绩效目标表"), _department()])
+    out = _run([f])
+    (sub,) = out["raw_submissions"].to_dict("records")
+    assert (sub["budget_year"], sub["year_source"]) == (2024, "history")
+    assert (sub["province"], sub["city"], sub["admin_level"], sub["region_code"]) == ("湖北省", "鄂州市", "city", "420700")
+    assert sub["filer"] == "张三" and sub["phone"] == "0711-1234567"
+    funding = out["raw_funding"]
+    assert set(funding["fiscal_year"]) == {2022, 2023, 2024}
+    assert funding.loc[funding["fiscal_year"].eq(2024) & funding["is_total"], "amount_wan"].item() == 100
+    assert out["raw_findings"].empty
+
+
+def test_funding_arithmetic_findings(tmp_path):
+    f = _file(tmp_path, "2024/a.docx", [_department(amounts=("60", "30", "100"))])
+    checks = set(_run([f])["raw_findings"]["check"])
+    assert {"funding_sum_mismatch", "funding_share_mismatch"} <= checks
+
+
+def test_year_conflict_is_a_warning_and_path_year_is_used_without_document_year(tmp_path):
+    conflict = _file(tmp_path, "2023/a.docx", [_department()])
+    out = _run([conflict])
+    assert out["raw_submissions"]["budget_year"].tolist() == [2024]
+    assert out["raw_findings"]["check"].tolist() == ["year_conflict"]
+
+    plain = Table([W] * 4, [[C("部门（单位）名称"), C("鄂州市教育局", colspan=3)],
+                            [C("一级指标"), C("二级指标"), C("三级指标"), C("指标值")],
+                            [C("产出"), C("数量"), C("x"), C("1家")]])
+    from_path = _file(tmp_path, "2025年/教育局/b.docx", [plain])
+    from_param = _file(tmp_path, "inbox/c.docx", [P("部门整体绩效目标表"), plain])
+    out = _run([from_path, from_param], year=2026)
+    subs = out["raw_submissions"].set_index("sha256")
+    assert subs.loc[from_path.sha256, ["budget_year", "year_source"]].tolist() == [2025, "path"]
+    assert subs.loc[from_param.sha256, ["budget_year", "year_source"]].tolist() == [2026, "parameter"]
+
+
+def test_forms_without_department_or_year_are_rejected_and_the_batch_goes_on(tmp_path):
+    no_dept = Table([W] * 4, [[C("部门（单位）名称"), C("", colspan=3)],
+                              [C("一级指标"), C("二级指标"), C("三级指标"), C("指标值")],
+                              [C("产出"), C("数量"), C("x"), C("1")]])
+    no_year = Table([W] * 4, [[C("部门（单位）名称"), C("鄂州市教育局", colspan=3)],
+                              [C("一级指标"), C("二级指标"), C("三级指标"), C("指标值")],
+                              [C("产出"), C("数量"), C("x"), C("1")]])
+    letter = _file(tmp_path, "2024/letter.docx", [P("关于报送绩效目标的函")])
+    good = _file(tmp_path, "2024/good.docx", [_department()])
+    files = [_file(tmp_path, "2024/a.docx", [P("部门整体绩效目标表"), no_dept]),
+             _file(tmp_path, "misc/b.docx", [P("部门整体绩效目标表"), no_year]), letter, good]
+    out = _run(files)
+    contents = out["contents"].set_index("sha256")
+    assert contents.loc[files[0].sha256, "reason"] == "missing_department"
+    assert contents.loc[files[1].sha256, "reason"] == "missing_year"
+    assert contents.loc[letter.sha256, "reason"] == "no_tables"
+    assert contents.loc[good.sha256, "outcome"] == "ok"
+    messages = out["raw_findings"].set_index("check")["message"]
+    assert "a.docx" in messages["missing_department"] and "部门（单位）名称" in messages["missing_department"]
+    assert out["raw_submissions"]["sha256"].tolist() == [good.sha256]
+
+
+def test_schema_failures_drop_only_the_failing_form(tmp_path):
+    good = _file(tmp_path, "2024/good.docx", [_department()])
+    bad = _file(tmp_path, "2024/bad.docx", [_department(dept="局")])  # a one-character department
+    out = _run([good, bad])
+    assert out["raw_submissions"]["sha256"].tolist() == [good.sha256]
+    contents = out["contents"].set_index("sha256")
+    assert contents.loc[bad.sha256, ["outcome", "reason"]].tolist() == ["rejected", "schema_invalid"]
+    finding = out["raw_findings"].query("check == 'schema_invalid'")
+    assert len(finding) == 1 and "department" in finding["message"].item()
+    assert not out["raw_funding"]["submission_id"].str.startswith(bad.sha256[:16]).any()
+
+
+def test_an_empty_batch_validates_to_empty_frames():
+    from transforms.batch import _frames, _Rows
+
+    out = validate(_frames(_Rows()))
+    assert set(out) == {"contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_findings"}
+    assert all(len(df) == 0 for df in out.values())
