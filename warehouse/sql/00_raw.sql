@@ -1,0 +1,126 @@
+-- Raw layer: tables written only by warehouse/store.py (bulk appends, never row by row).
+-- Internal: the contract views (sql/20_marts.sql, sql/30_rollups.sql) are the public interface.
+-- Plain scalar types only. Money in 万元 as DECIMAL(18,4); shares in percent (68.38) as DECIMAL(9,4).
+-- Keys (enforced by store.py, not by constraints, so a content can be deleted and re-appended
+-- inside one transaction): sha256 = a file's content; a form = (sha256, form_index);
+-- submission_id = sha256[:16] || '-' || form_index.
+
+-- runs — grain: one ingestion run; key: run_id. Only completed runs are ever published
+-- (a run writes a private copy of the database; see store.py).
+CREATE TABLE IF NOT EXISTS runs (
+    run_id          VARCHAR   NOT NULL,
+    started_at      TIMESTAMP NOT NULL,  -- UTC
+    finished_at     TIMESTAMP,           -- UTC
+    status          VARCHAR   NOT NULL,  -- running | completed
+    inbox           VARCHAR,
+    year_default    INTEGER,
+    files_seen      INTEGER,
+    files_processed INTEGER,
+    forms_loaded    INTEGER,
+    findings        INTEGER
+);
+
+-- inbox_files — grain: one path of the latest scan; key: path. Replaced as a whole by every scan.
+CREATE TABLE IF NOT EXISTS inbox_files (
+    path           VARCHAR NOT NULL,    -- relative to the inbox
+    sha256         VARCHAR,             -- NULL when not hashed (ignored files)
+    size_bytes     BIGINT,
+    modified_at    TIMESTAMP,
+    first_seen_run VARCHAR,
+    last_seen_run  VARCHAR,
+    kind           VARCHAR,             -- docx | ignored | other
+    ignore_reason  VARCHAR
+);
+
+-- contents — grain: one distinct content processed; key: sha256.
+CREATE TABLE IF NOT EXISTS contents (
+    sha256        VARCHAR NOT NULL,
+    outcome       VARCHAR NOT NULL,     -- ok | rejected
+    reason        VARCHAR,              -- stable code when rejected
+    message       VARCHAR,              -- sentence for a clerk
+    forms         INTEGER,
+    processed_run VARCHAR,
+    source_path   VARCHAR
+);
+
+-- raw_submissions — grain: one form of one content; key: submission_id (= (sha256, form_index)).
+CREATE TABLE IF NOT EXISTS raw_submissions (
+    sha256                 VARCHAR NOT NULL,
+    form_index             INTEGER NOT NULL,
+    submission_id          VARCHAR NOT NULL,
+    form_type              VARCHAR NOT NULL,  -- department | project
+    layout                 VARCHAR,
+    budget_year            INTEGER,
+    year_source            VARCHAR,
+    department             VARCHAR,
+    province               VARCHAR,
+    city                   VARCHAR,
+    county                 VARCHAR,
+    admin_level            VARCHAR,           -- province | city | county
+    region_code            VARCHAR,           -- GB/T 2260, 6 digits
+    filer                  VARCHAR,
+    phone                  VARCHAR,
+    project_name           VARCHAR,
+    project_code           VARCHAR,
+    supervising_department VARCHAR,
+    executing_unit         VARCHAR,
+    long_term_until        INTEGER,           -- 长期目标（截止2025年）: the long-term horizon
+    logical_key            VARCHAR,           -- versions of one logical submission share it
+    run_id                 VARCHAR
+);
+
+-- raw_funding — grain: one funding value; key: (submission_id, source_table, source_row, source_col).
+CREATE TABLE IF NOT EXISTS raw_funding (
+    submission_id VARCHAR NOT NULL,
+    fiscal_year   INTEGER,
+    direction     VARCHAR,                -- income | expenditure
+    category      VARCHAR,
+    is_total      BOOLEAN,
+    amount_wan    DECIMAL(18,4),
+    share_pct     DECIMAL(9,4),
+    source_table  INTEGER,
+    source_row    INTEGER,
+    source_col    INTEGER
+);
+
+-- raw_goals — grain: one goal text; key: (submission_id, horizon, seq).
+CREATE TABLE IF NOT EXISTS raw_goals (
+    submission_id VARCHAR NOT NULL,
+    horizon       VARCHAR,                -- long_term | annual
+    code          VARCHAR,
+    seq           INTEGER,
+    text          VARCHAR
+);
+
+-- raw_indicators — grain: one indicator value (long format); key: (submission_id, source_table, source_row, source_col).
+CREATE TABLE IF NOT EXISTS raw_indicators (
+    submission_id VARCHAR NOT NULL,
+    horizon       VARCHAR,
+    goal          VARCHAR,
+    level1        VARCHAR,
+    level2        VARCHAR,
+    name          VARCHAR,
+    basis         VARCHAR,
+    category      VARCHAR,
+    fiscal_year   INTEGER,
+    is_target     BOOLEAN,
+    value_raw     VARCHAR,
+    value_num     DOUBLE,
+    value_num_max DOUBLE,                 -- upper bound of a range (90%-95%), else NULL
+    value_unit    VARCHAR,
+    comparator    VARCHAR,
+    value_kind    VARCHAR,
+    source_table  INTEGER,
+    source_row    INTEGER,
+    source_col    INTEGER
+);
+
+-- raw_findings — grain: one finding; no natural key (a content's findings are replaced as a whole).
+CREATE TABLE IF NOT EXISTS raw_findings (
+    sha256        VARCHAR NOT NULL,
+    submission_id VARCHAR,                -- NULL for file-level findings
+    severity      VARCHAR NOT NULL,       -- error | warning
+    "check"       VARCHAR NOT NULL,
+    location      VARCHAR,
+    message       VARCHAR
+);
