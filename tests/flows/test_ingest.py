@@ -1,0 +1,101 @@
+"""The ingest flow end to end under a Prefect test harness: idempotence, supersede, duplicates."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest
+from tests.support.docx_builder import C, Document, P, Table, save
+
+W = 1000
+VIEWS = ["files", "submissions", "funding", "goals", "indicators", "quality_issues", "city_rollup", "province_rollup"]
+
+
+def department_form(dept: str, target: str = "100人次") -> Document:
+    return Document([P("部门整体绩效目标表"), Table([W] * 4, [
+        [C("部门（单位）名称"), C(dept, colspan=3)],
+        [C("填报人"), C("李四"), C("联系电话"), C("027-1234567")],
+        [C("一级指标"), C("二级指标"), C("三级指标"), C("指标值")],
+        [C("产出"), C("数量"), C("培训人次"), C(target)],
+        [C(""), C("质量"), C("合格率"), C("≥95%")],
+    ])])
+
+
+def snapshot(db) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        out = {}
+        for view in VIEWS:
+            cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
+            out[view] = sorted(map(repr, con.execute(f"SELECT * FROM {view}").fetchall())), cols
+        return out
+
+
+@pytest.fixture
+def run(prefect_harness, tmp_path):
+    db = tmp_path / "w.duckdb"
+
+    def _run(inbox, **kw):
+        return ingest(inbox=str(inbox), db=str(db), province="湖北省", **kw)
+
+    _run.db = db
+    return _run
+
+
+def test_rerun_changes_nothing(run, inbox):
+    save(department_form("鄂州市财政局"), inbox / "2024" / "财政局.docx")
+    save(department_form("大冶市教育局"), inbox / "2024" / "黄石市" / "教育局 2024.docx")
+    (inbox / "说明.txt").write_text("readme")
+    first = run(inbox)
+    assert first["files_by_status"]["loaded"] == 2
+    before = snapshot(run.db)
+    again = run(inbox)
+    assert snapshot(run.db) == before
+    assert again["runs"] == 2
+    with duckdb.connect(str(run.db), read_only=True) as con:
+        assert con.execute("select count(*) from raw_submissions").fetchone()[0] == 2
+        assert con.execute("select files_processed from runs order by started_at").fetchall() == [(2,), (0,)]
+
+
+def test_copy_is_duplicate_and_later_version_supersedes(run, inbox):
+    old = inbox / "2024" / "v1" / "财政局.docx"
+    save(department_form("鄂州市财政局", "100人次"), old)
+    (inbox / "2024" / "copy").mkdir()
+    shutil.copyfile(old, inbox / "2024" / "copy" / "财政局.docx")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    run(inbox)
+    new = inbox / "2024" / "v2" / "财政局（修改）.docx"
+    save(department_form("鄂州市财政局", "120人次"), new)
+    os.utime(new, (1_700_100_000, 1_700_100_000))
+    run(inbox)
+    with duckdb.connect(str(run.db), read_only=True) as con:
+        files = dict(con.execute("select path, status from files").fetchall())
+        assert files == {"2024/v1/财政局.docx": "superseded", "2024/copy/财政局.docx": "duplicate",
+                         "2024/v2/财政局（修改）.docx": "loaded"}
+        subs = con.execute("select path, is_current, status from submissions order by path").fetchall()
+        assert subs == [("2024/v1/财政局.docx", False, "superseded"), ("2024/v2/财政局（修改）.docx", True, "loaded")]
+        targets = con.execute("select value_raw from indicators where name = '培训人次'").fetchall()
+        assert targets == [("120人次",)]
+
+
+def test_bad_files_become_findings_and_the_run_completes(run, inbox):
+    (inbox / "2024").mkdir()
+    (inbox / "2024" / "empty.docx").write_bytes(b"")
+    (inbox / "2024" / "text.docx").write_text("not a word file")
+    (inbox / "2024" / "~$lock.docx").write_bytes(b"\0" * 162)
+    save(Document([P("关于报送2024年绩效目标的函")]), inbox / "2024" / "letter.docx")
+    save(department_form("鄂州市财政局"), inbox / "2024" / "good.docx")
+    result = run(inbox)
+    assert result["files_by_status"]["rejected"] == 3
+    with duckdb.connect(str(run.db), read_only=True) as con:
+        reasons = dict(con.execute("select path, coalesce(reason, status) from files").fetchall())
+        assert reasons == {"2024/empty.docx": "empty_file", "2024/text.docx": "not_a_docx",
+                           "2024/~$lock.docx": "word_lock_file", "2024/letter.docx": "no_tables",
+                           "2024/good.docx": "loaded"}
+        issues = con.execute("select path, severity, \"check\", message from quality_issues order by path").fetchall()
+        assert [(p, s, c) for p, s, c, _ in issues] == [
+            ("2024/empty.docx", "error", "empty_file"), ("2024/letter.docx", "error", "no_tables"),
+            ("2024/text.docx", "error", "not_a_docx")]
+        assert all("《" in m for *_, m in issues)  # each message names the file for the clerk
