@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args) -> int:
+    if not Path(args.inbox).is_dir():
+        print(f"jixiao: inbox {args.inbox} is not a folder", file=sys.stderr)
+        return 2
     from flows.ingest import ingest
     from warehouse.read import format_summary
     from warehouse.store import WarehouseBusy
@@ -68,9 +71,6 @@ def _ingest(args) -> int:
     except WarehouseBusy as e:
         print(f"jixiao: another ingestion is running on {args.db}; not started ({e})", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
-    except FileNotFoundError as e:
-        print(f"jixiao: {e}", file=sys.stderr)
-        return 2
     print(format_summary(result))
     return 0
 
