@@ -23,7 +23,6 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 demo: venv
 	rm -f $(DB)
 	$(BIN)/jixiao ingest $(INBOX) --db $(DB)
-	$(BIN)/jixiao summary --db $(DB)
 
 test: venv
 	$(BIN)/python -m pytest -q
