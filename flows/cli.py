@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="cron expression (default: %(default)s)")
     serve.add_argument("--year", type=int)
     serve.add_argument("--province", default=os.environ.get("JIXIAO_PROVINCE", "湖北省"))
+    serve.add_argument("--timezone", default=os.environ.get("JIXIAO_TIMEZONE", "Asia/Shanghai"),
+                       help="time zone of the cron expression (default: %(default)s)")
     serve.add_argument("--name", default="nightly-ingest")
 
     summ = sub.add_parser("summary", help="print the summary of a warehouse")
@@ -75,13 +77,24 @@ def _ingest(args) -> int:
     return 0
 
 
-def _serve(args) -> int:
+def nightly_deployment(args):
+    """The scheduled deployment `jixiao serve` keeps serving (built separately so it is testable)."""
+    from prefect.schedules import Cron
+
     from flows.ingest import ingest
 
     params = {"inbox": str(Path(args.inbox).resolve()), "db": str(Path(args.db).resolve()),
               "year": args.year, "province": args.province}
-    print(f"jixiao: serving '{args.name}' on cron '{args.cron}' (Ctrl-C to stop)")
-    ingest.serve(name=args.name, cron=args.cron, parameters=params)
+    return ingest.to_deployment(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
+                                parameters=params)
+
+
+def _serve(args) -> int:
+    from prefect import serve
+
+    deployment = nightly_deployment(args)
+    print(f"jixiao: serving '{args.name}' on cron '{args.cron}' ({args.timezone}); Ctrl-C to stop")
+    serve(deployment)
     return 0
 
 

@@ -49,3 +49,16 @@ def test_missing_inbox_is_a_clear_error(tmp_path):
                           capture_output=True, text=True, env=_env(tmp_path), timeout=120)
     assert proc.returncode == 2
     assert "not a folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_serve_builds_a_nightly_cron_deployment_of_the_ingest_flow(tmp_path):
+    from flows.cli import _parser, nightly_deployment
+
+    args = _parser().parse_args(["serve", str(tmp_path), "--db", str(tmp_path / "w.duckdb"),
+                                 "--cron", "30 1 * * *", "--year", "2025"])
+    deployment = nightly_deployment(args)
+    (schedule,) = deployment.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("30 1 * * *", "Asia/Shanghai")
+    assert deployment.parameters == {"inbox": str(tmp_path), "db": str(tmp_path / "w.duckdb"),
+                                     "year": 2025, "province": "湖北省"}
+    assert deployment.flow_name == "ingest"
