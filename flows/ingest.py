@@ -16,6 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
 from transforms.batch import NormalizeOptions, SourceFile, StageTimes, normalize_files
+from transforms.review import load_review_config
 from warehouse.read import summary
 from warehouse.store import Warehouse
 
@@ -48,14 +49,18 @@ def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: s
 
 @flow(name="ingest", log_prints=False)
 def ingest(inbox: str, db: str, year: int | None = None, province: str | None = None,
-           batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True) -> dict:
-    """Ingest every file under `inbox` into the DuckDB warehouse at `db`."""
+           batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True,
+           review_config: str | None = None, quantitative_share_min: float | None = None) -> dict:
+    """Ingest every file under `inbox` into the DuckDB warehouse at `db`. Review thresholds:
+    defaults, then the TOML `review_config` (or $JIXIAO_REVIEW_CONFIG), then the options."""
     log = get_run_logger()
     run_id = new_run_id()
     inbox_path = Path(inbox).resolve()
     if not inbox_path.is_dir():
         raise FileNotFoundError(f"inbox {inbox} is not a folder")
-    options = NormalizeOptions(default_year=year, default_province=province)
+    options = NormalizeOptions(default_year=year, default_province=province,
+                               review=load_review_config(review_config,
+                                                         quantitative_share_min=quantitative_share_min))
     wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
     try:
         scan = scan_inbox(inbox_path, wh.known_files())
