@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from flows.discover import ScannedFile, scan_frame, scan_inbox
 from transforms.batch import NormalizeOptions, SourceFile, StageTimes, normalize_files
 from transforms.review import load_review_config
-from warehouse.read import summary
+from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
 from warehouse.store import Warehouse
 
 DEFAULT_BATCH_SIZE = 100
@@ -82,15 +82,22 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     result = summary(Path(db))
     result["run_id"] = run_id
     result["stage_seconds"] = asdict(times)
-    _publish_artifacts(result)
+    _publish_artifacts(result, Path(db))
     return result
 
 
-def _publish_artifacts(result: dict) -> None:
+def _publish_artifacts(result: dict, db: Path | None = None) -> None:
     try:
         rows = [{"status": k, "files": v} for k, v in result.get("files_by_status", {}).items()]
         create_table_artifact(key="ingest-files", table=rows, description="Files by status of the last run")
-        create_markdown_artifact(key="ingest-summary", markdown="```\n" + result.get("text", "") + "\n```",
+        create_markdown_artifact(key="ingest-summary", markdown="```\n" + format_summary(result) + "\n```",
                                  description="jixiao ingestion summary")
+        if db is not None:
+            create_table_artifact(key="ingest-file-outcomes", table=file_outcomes(db),
+                                  description="每个文件的入库结果 / outcome of every file under the inbox")
+            create_table_artifact(key="ingest-findings-by-check", table=findings_by_check(db),
+                                  description="审核问题按检查项 / findings by check")
+            create_markdown_artifact(key="ingest-rollups", markdown=rollup_markdown(db),
+                                     description="全省、市州汇总 / province and city rollups")
     except Exception as e:  # noqa: BLE001 - artifacts are a convenience, never a reason to fail the run
         get_run_logger().warning("could not publish artifacts: %s", e)
