@@ -208,3 +208,9 @@ def test_config_from_toml_env_and_options(tmp_path):
     bad.write_text("[review]\nquantitative_share_minimum = 60\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown review settings"):
         load_review_config(bad, env={})
+
+
+def test_shipped_sample_config_is_the_defaults():
+    from tests.conftest import REPO
+
+    assert load_review_config(REPO / "samples" / "review.toml", env={}) == ReviewConfig()
