@@ -53,6 +53,7 @@ JOIN stg_content_status AS c
       OR strpos(coalesce(c.message, ''), e.department_key) > 0)
  AND coalesce(TRY_CAST(nullif(regexp_extract(c.primary_path, '(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)', 1), '') AS INTEGER),
               e.budget_year) = e.budget_year;
+COMMENT ON VIEW stg_registry_rejections IS 'grain: one (expected department, rejected file naming it); key: (budget_year, department_key, path)';
 
 -- submission_status — grain: one (budget_year, department): every expected department of the
 -- registry, plus every department with a current form that the registry does not list;
@@ -150,6 +151,7 @@ SELECT
 FROM submission_status
 WHERE in_registry AND city IS NOT NULL
 GROUP BY budget_year, province, city;
+COMMENT ON VIEW stg_status_counts_city IS 'grain: one (budget_year, province, city) with expected departments; key: (budget_year, province, city)';
 
 CREATE OR REPLACE VIEW stg_status_counts_province AS
 SELECT
@@ -160,3 +162,4 @@ SELECT
 FROM submission_status
 WHERE in_registry AND province IS NOT NULL
 GROUP BY budget_year, province;
+COMMENT ON VIEW stg_status_counts_province IS 'grain: one (budget_year, province) with expected departments; key: (budget_year, province)';
