@@ -8,6 +8,7 @@ import sys
 import duckdb
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from tests.conftest import REPO
 from tests.support.demo import demo_warehouse
@@ -51,9 +52,9 @@ def test_contract_still_holds(db):
 @pytest.mark.parametrize("url_style", ["query", "connect_args"])
 def test_every_public_view_reads_through_sqlalchemy_duckdb_engine_read_only(db, url_style):
     if url_style == "query":  # what one types into Superset's SQLAlchemy URI field
-        engine = sa.create_engine(f"duckdb:///{db}?access_mode=read_only")
+        engine = sa.create_engine(f"duckdb:///{db}?access_mode=read_only", poolclass=NullPool)
     else:
-        engine = sa.create_engine(f"duckdb:///{db}", connect_args={"read_only": True})
+        engine = sa.create_engine(f"duckdb:///{db}", connect_args={"read_only": True}, poolclass=NullPool)
     try:
         with engine.connect() as con:
             assert con.execute(sa.text("SELECT current_setting('access_mode')")).scalar() == "read_only"
