@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= warehouse.duckdb
 INBOX ?= samples/inbox
+REGISTRY ?= samples/registry.csv
 
 # Prefect keeps its state inside the project, never in ~/.prefect.
 export PREFECT_HOME := $(CURDIR)/.prefect
@@ -22,6 +23,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 demo: venv
 	rm -f $(DB)
+	$(BIN)/jixiao registry load $(REGISTRY) --db $(DB) > /dev/null
 	$(BIN)/jixiao ingest $(INBOX) --db $(DB)
 
 test: venv

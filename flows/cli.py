@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="province of names such as 省财政厅 (default: %(default)s)")
     ingest.add_argument("--batch-size", type=int, default=100)
     ingest.add_argument("--no-wait", action="store_true", help="exit at once if another run holds the warehouse")
+    _review_options(ingest)
 
     serve = sub.add_parser("serve", help="keep a nightly schedule that runs the ingestion")
     serve.add_argument("inbox")
@@ -40,10 +41,30 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--timezone", default=os.environ.get("JIXIAO_TIMEZONE", "Asia/Shanghai"),
                        help="time zone of the cron expression (default: %(default)s)")
     serve.add_argument("--name", default="nightly-ingest")
+    _review_options(serve)
 
     summ = sub.add_parser("summary", help="print the summary of a warehouse")
     summ.add_argument("--db", required=True)
+
+    registry = sub.add_parser("registry", help="the registry of expected submitters (催报名单)")
+    reg_sub = registry.add_subparsers(dest="registry_command", required=True)
+    load = reg_sub.add_parser("load", help="replace the registry with a CSV (see docs/analysts.md)")
+    load.add_argument("file")
+    load.add_argument("--db", required=True)
+    load.add_argument("--province", default=os.environ.get("JIXIAO_PROVINCE", "湖北省"))
+
+    export = sub.add_parser("export", help="write every public view as Parquet files or one Excel workbook")
+    export.add_argument("dir")
+    export.add_argument("--db", required=True)
+    export.add_argument("--format", choices=("parquet", "xlsx"), default="parquet")
     return p
+
+
+def _review_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--review-config", default=None,
+                   help="TOML file with a [review] table of check thresholds (or $JIXIAO_REVIEW_CONFIG)")
+    p.add_argument("--quantitative-share-min", type=float, default=None,
+                   help="quantitative_share_low threshold in percent (default 50)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +77,44 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "registry":
+        return _registry(args)
+    if args.command == "export":
+        return _export(args)
     return _serve(args)
+
+
+def _registry(args) -> int:
+    from transforms.registry import RegistryError
+    from warehouse.read import format_summary, summary
+    from warehouse.registry import load_registry
+
+    try:
+        n = load_registry(args.db, args.file, province=args.province)
+    except FileNotFoundError as e:
+        print(f"jixiao: {e}", file=sys.stderr)
+        return 2
+    except RegistryError as e:
+        print("jixiao: 名单有误，未导入 / registry not loaded:", file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
+    print(f"名单 registry: {n} 个应报部门 expected submitters loaded into {args.db}")
+    print(format_summary(summary(Path(args.db))))
+    return 0
+
+
+def _export(args) -> int:
+    from warehouse.export import export
+
+    try:
+        written = export(args.db, args.dir, args.format)
+    except FileNotFoundError as e:
+        print(f"jixiao: {e}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
 
 
 def _ingest(args) -> int:
@@ -69,7 +127,8 @@ def _ingest(args) -> int:
 
     try:
         result = ingest(inbox=args.inbox, db=args.db, year=args.year, province=args.province,
-                        batch_size=args.batch_size, wait_for_lock=not args.no_wait)
+                        batch_size=args.batch_size, wait_for_lock=not args.no_wait,
+                        review_config=args.review_config, quantitative_share_min=args.quantitative_share_min)
     except WarehouseBusy as e:
         print(f"jixiao: another ingestion is running on {args.db}; not started ({e})", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
@@ -84,7 +143,9 @@ def nightly_deployment(args):
     from flows.ingest import ingest
 
     params = {"inbox": str(Path(args.inbox).resolve()), "db": str(Path(args.db).resolve()),
-              "year": args.year, "province": args.province}
+              "year": args.year, "province": args.province,
+              "review_config": str(Path(args.review_config).resolve()) if args.review_config else None,
+              "quantitative_share_min": args.quantitative_share_min}
     return ingest.to_deployment(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
                                 parameters=params)
 

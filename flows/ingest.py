@@ -16,7 +16,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
 from transforms.batch import NormalizeOptions, SourceFile, StageTimes, normalize_files
-from warehouse.read import summary
+from transforms.review import load_review_config
+from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
 from warehouse.store import Warehouse
 
 DEFAULT_BATCH_SIZE = 100
@@ -48,14 +49,18 @@ def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: s
 
 @flow(name="ingest", log_prints=False)
 def ingest(inbox: str, db: str, year: int | None = None, province: str | None = None,
-           batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True) -> dict:
-    """Ingest every file under `inbox` into the DuckDB warehouse at `db`."""
+           batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True,
+           review_config: str | None = None, quantitative_share_min: float | None = None) -> dict:
+    """Ingest every file under `inbox` into the DuckDB warehouse at `db`. Review thresholds:
+    defaults, then the TOML `review_config` (or $JIXIAO_REVIEW_CONFIG), then the options."""
     log = get_run_logger()
     run_id = new_run_id()
     inbox_path = Path(inbox).resolve()
     if not inbox_path.is_dir():
         raise FileNotFoundError(f"inbox {inbox} is not a folder")
-    options = NormalizeOptions(default_year=year, default_province=province)
+    options = NormalizeOptions(default_year=year, default_province=province,
+                               review=load_review_config(review_config,
+                                                         quantitative_share_min=quantitative_share_min))
     wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
     try:
         scan = scan_inbox(inbox_path, wh.known_files())
@@ -77,15 +82,22 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     result = summary(Path(db))
     result["run_id"] = run_id
     result["stage_seconds"] = asdict(times)
-    _publish_artifacts(result)
+    _publish_artifacts(result, Path(db))
     return result
 
 
-def _publish_artifacts(result: dict) -> None:
+def _publish_artifacts(result: dict, db: Path | None = None) -> None:
     try:
         rows = [{"status": k, "files": v} for k, v in result.get("files_by_status", {}).items()]
         create_table_artifact(key="ingest-files", table=rows, description="Files by status of the last run")
-        create_markdown_artifact(key="ingest-summary", markdown="```\n" + result.get("text", "") + "\n```",
+        create_markdown_artifact(key="ingest-summary", markdown="```\n" + format_summary(result) + "\n```",
                                  description="jixiao ingestion summary")
+        if db is not None:
+            create_table_artifact(key="ingest-file-outcomes", table=file_outcomes(db),
+                                  description="每个文件的入库结果 / outcome of every file under the inbox")
+            create_table_artifact(key="ingest-findings-by-check", table=findings_by_check(db),
+                                  description="审核问题按检查项 / findings by check")
+            create_markdown_artifact(key="ingest-rollups", markdown=rollup_markdown(db),
+                                     description="全省、市州汇总 / province and city rollups")
     except Exception as e:  # noqa: BLE001 - artifacts are a convenience, never a reason to fail the run
         get_run_logger().warning("could not publish artifacts: %s", e)

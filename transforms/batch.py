@@ -18,7 +18,7 @@ import pandera.errors
 
 from extractors.docx_reader import read_docx
 from extractors.errors import ExtractError
-from transforms import checks
+from transforms import checks, review
 from transforms.reader import read_forms
 from transforms.records import Finding, FormRecord
 from transforms.regions import infer_region
@@ -45,6 +45,7 @@ class SourceFile:
 class NormalizeOptions:
     default_year: int | None = None
     default_province: str | None = None
+    review: review.ReviewConfig = field(default_factory=review.ReviewConfig)
 
 
 @dataclass
@@ -192,6 +193,7 @@ def _normalize_form(rows: _Rows, f: SourceFile, form: FormRecord, options: Norma
     for seq, goal in enumerate(form.goals):
         rows.add("raw_goals", {"submission_id": sid, "horizon": goal.horizon, "code": goal.code,
                                "seq": seq, "text": goal.text})
+    first_indicator = len(rows.tables["raw_indicators"])
     for cell in form.indicators:
         value = parse_value(cell.value_raw)
         unit, comparator = value.unit, value.comparator
@@ -211,6 +213,8 @@ def _normalize_form(rows: _Rows, f: SourceFile, form: FormRecord, options: Norma
             "source_table": cell.table, "source_row": cell.row, "source_col": cell.col,
         })
     findings.extend(checks.form_findings(form, budget_year))
+    findings.extend(review.review_form(form, rows.tables["raw_indicators"][first_indicator:], budget_year,
+                                       options.review))
     for finding in findings + form.findings:
         rows.add("raw_findings", _finding(f, sid, finding))
     return None

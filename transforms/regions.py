@@ -256,3 +256,8 @@ def infer_region(department: str, hints: Sequence[str] = (),
         marker = _MARKER_RE.match(name)
         unit = _from_marker(marker[1] if marker else None, hint_units, default)
     return _index().regions[unit.code] if unit else None
+
+
+def region_by_code(code: str | None) -> Region | None:
+    """The region of a GB/T 2260 code (420281 → 湖北省 / 黄石市 / 大冶市), or None."""
+    return _index().regions.get(str(code or "").strip()) or None

@@ -43,6 +43,8 @@ def summary(db_path: str | Path) -> dict:
         years = [r[0] for r in con.execute(
             "SELECT DISTINCT budget_year FROM submissions WHERE is_current AND budget_year IS NOT NULL ORDER BY 1"
         ).fetchall()]
+        findings_by_check = findings_table(con)
+        status = status_counts(con)
     last_run = None
     if last is not None:
         keys = ("run_id", "started_at", "finished_at", "inbox", "files_seen", "files_processed",
@@ -61,7 +63,88 @@ def summary(db_path: str | Path) -> dict:
                                  **{k: int(v) for k, v in findings.items()}},
         "runs": int(runs_completed),
         "last_run": last_run,
+        "findings_by_check": {r["check"]: r["findings"] for r in findings_by_check},
+        "submission_status": status,
     }
+
+
+def _has(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+                            "AND table_name = ?", [name]).fetchone()[0])
+
+
+def findings_table(con) -> list[dict]:
+    """Findings by check: check, Chinese name, severity, findings, forms, files (most first)."""
+    from transforms.review import CHECKS
+
+    rows = con.execute(
+        """SELECT "check", min(severity), count(*), count(DISTINCT submission_id), count(DISTINCT path)
+           FROM quality_issues GROUP BY "check" ORDER BY count(*) DESC, "check" """).fetchall()
+    return [{"check": c, "check_zh": CHECKS.get(c, ""), "severity": sev, "findings": int(n),
+             "forms": int(forms), "files": int(files)} for c, sev, n, forms, files in rows]
+
+
+def status_counts(con) -> dict:
+    """Per budget year: departments by submission status, and the departments still missing."""
+    if not _has(con, "submission_status"):
+        return {}
+    out: dict = {}
+    for year, status, n in con.execute(
+            "SELECT budget_year, status, count(*) FROM submission_status GROUP BY ALL ORDER BY ALL").fetchall():
+        out.setdefault(int(year), {"counts": {}, "missing": []})["counts"][status] = int(n)
+    for year, dept, status in con.execute(
+            "SELECT budget_year, department, status FROM submission_status "
+            "WHERE status IN ('missing', 'rejected', 'partial') ORDER BY budget_year, status, department").fetchall():
+        out[int(year)]["missing"].append(f"{dept}（{STATUS_ZH.get(status, status)}）")
+    return out
+
+
+STATUS_ZH = {"submitted": "已报送", "with_findings": "有审核问题", "partial": "部分报送", "rejected": "被退回",
+             "missing": "未报送", "not_in_registry": "名单外"}
+
+
+def file_outcomes(db_path: str | Path) -> list[dict]:
+    """One row per file: path, status, reason, forms, message (for the run's artifact)."""
+    with connect_readonly(db_path) as con:
+        rows = con.execute("SELECT path, status, coalesce(reason, ''), forms, coalesce(message, '') "
+                           "FROM files ORDER BY path").fetchall()
+    return [{"path": p, "status": st, "reason": r, "forms": int(f), "message": m} for p, st, r, f, m in rows]
+
+
+def findings_by_check(db_path: str | Path) -> list[dict]:
+    with connect_readonly(db_path) as con:
+        return findings_table(con)
+
+
+def _md_table(head: list[str], rows: list[list]) -> list[str]:
+    def cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:.1%}" if v <= 1 else f"{v:,.2f}"
+        return str(v).replace("|", "\\|")
+
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
+        "| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
+
+
+def rollup_markdown(db_path: str | Path) -> str:
+    """The province and city rollups as markdown tables (for the run's artifact)."""
+    with connect_readonly(db_path) as con:
+        prov = con.execute(
+            """SELECT budget_year, province, departments, projects, CAST(income_total_wan AS DOUBLE),
+                      CAST(expenditure_total_wan AS DOUBLE), quantitative_share, warnings, expected, submitted, missing
+               FROM province_rollup ORDER BY budget_year DESC, province""").fetchall()
+        city = con.execute(
+            """SELECT budget_year, province, city, departments, projects, CAST(income_total_wan AS DOUBLE),
+                      CAST(expenditure_total_wan AS DOUBLE), quantitative_share, warnings, expected, submitted, missing
+               FROM city_rollup ORDER BY budget_year DESC, province, region_code, city""").fetchall()
+    head = ["部门整体表", "项目表", "收入合计(万元)", "支出合计(万元)", "量化占比", "警告", "应报", "已报", "未报"]
+    lines = ["## 全省汇总 province_rollup", ""]
+    lines += _md_table(["年度", "省"] + head, [list(r) for r in prov]) if prov else ["（无）"]
+    lines += ["", "## 市州汇总 city_rollup", ""]
+    lines += _md_table(["年度", "省", "市州"] + head, [list(r) for r in city]) if city else ["（无）"]
+    return "\n".join(lines)
 
 
 def format_summary(d: dict) -> str:
@@ -77,6 +160,15 @@ def format_summary(d: dict) -> str:
         f"指标值 indicator values: {d['indicators']}",
         f"问题 findings: {findings}",
     ]
+    by_check = d.get("findings_by_check") or {}
+    if by_check:
+        lines.append("审核问题 findings by check: " + ", ".join(f"{c} {n}" for c, n in by_check.items()))
+    for year, st in sorted((d.get("submission_status") or {}).items(), reverse=True):
+        counts = ", ".join(f"{STATUS_ZH.get(k, k)} {k} {n}" for k, n in st["counts"].items())
+        lines.append(f"报送情况 submission status {year}: {counts}")
+        if st["missing"]:
+            shown = "、".join(st["missing"][:12]) + ("…" if len(st["missing"]) > 12 else "")
+            lines.append(f"  待催报 to chase: {shown}")
     last = d.get("last_run")
     if last:
         finished = last["finished_at"].strftime("%Y-%m-%d %H:%M:%S") if last["finished_at"] else "-"

@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).with_name("sql")
 RAW_SQL = "00_raw.sql"
-VIEW_SQL = ("10_staging.sql", "20_marts.sql", "30_rollups.sql")
+VIEW_SQL = ("10_staging.sql", "20_marts.sql", "25_status.sql", "30_rollups.sql", "40_publish.sql")
+#: the views analysts, dashboards and exports read (CONTRACT.md, plus submission_status)
+PUBLIC_VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quality_issues",
+                "submission_status", "city_rollup", "province_rollup")
 
 #: keys of ``Warehouse.append``; order = insert order (deletes go in reverse)
 APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_findings")
@@ -160,7 +163,9 @@ class Warehouse:
     # ----------------------------------------------------------------- lifecycle
     @classmethod
     def open(cls, db_path: Path, run_id: str, inbox: str, year_default: int | None,
-             wait: bool = True) -> "Warehouse":
+             wait: bool = True, record_run: bool = True) -> "Warehouse":
+        """``record_run=False``: a write that is not an ingestion run (``jixiao registry load``);
+        it takes the same lock and publishes the same way, but adds no row to ``runs``."""
         db_path = Path(db_path).absolute()
         db_path.parent.mkdir(parents=True, exist_ok=True)
         lock_fd = _acquire_lock(db_path.with_name(db_path.name + ".lock"), run_id, wait)
@@ -177,6 +182,8 @@ class Warehouse:
                     shutil.copyfile(_wal(db_path), _wal(building))
             con = duckdb.connect(str(building))
             con.execute(sql_text(RAW_SQL))
+            if not record_run:
+                return cls(db_path, run_id, lock_fd, building, con)
             con.execute("DELETE FROM runs WHERE run_id = ? AND status <> 'completed'", [run_id])
             known = con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]
             if known:
@@ -306,6 +313,22 @@ class Warehouse:
         finally:
             for name in registered:
                 con.unregister(name)
+
+    def replace_registry(self, frame: pd.DataFrame) -> None:
+        """Replace the registry of expected submitters (transforms/registry.py builds the frame)."""
+        con = self.con
+        con.register("_jx_registry", frame)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM registry")
+            if len(frame):
+                con.execute("INSERT INTO registry BY NAME SELECT * FROM _jx_registry")
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        finally:
+            con.unregister("_jx_registry")
 
     def _columns(self, table: str) -> list[str]:
         return [r[0] for r in self.con.execute(

@@ -60,5 +60,6 @@ def test_serve_builds_a_nightly_cron_deployment_of_the_ingest_flow(tmp_path):
     (schedule,) = deployment.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("30 1 * * *", "Asia/Shanghai")
     assert deployment.parameters == {"inbox": str(tmp_path), "db": str(tmp_path / "w.duckdb"),
-                                     "year": 2025, "province": "湖北省"}
+                                     "year": 2025, "province": "湖北省", "review_config": None,
+                                     "quantitative_share_min": None}
     assert deployment.flow_name == "ingest"

@@ -124,3 +124,23 @@ CREATE TABLE IF NOT EXISTS raw_findings (
     location      VARCHAR,
     message       VARCHAR
 );
+
+-- registry — grain: one expected submitter (and budget year, when the row names one); key:
+-- (budget_year, department_key). Replaced as a whole by `jixiao registry load FILE` (see
+-- transforms/registry.py for the CSV columns). budget_year NULL = expected every budget year.
+CREATE TABLE IF NOT EXISTS registry (
+    budget_year      INTEGER,
+    department       VARCHAR NOT NULL,
+    department_key   VARCHAR NOT NULL,   -- the name without spaces (matches submissions.department)
+    region_code      VARCHAR,
+    province         VARCHAR,
+    city             VARCHAR,
+    county           VARCHAR,
+    level            VARCHAR,            -- province | city | county
+    department_form  BOOLEAN NOT NULL,   -- a department-wide form (部门整体绩效目标表) is expected
+    project_forms    INTEGER NOT NULL,   -- project forms expected (at least)
+    contact          VARCHAR,
+    source_file      VARCHAR,
+    source_line      INTEGER,
+    loaded_at        TIMESTAMP
+);

@@ -21,10 +21,16 @@ SELECT
     CAST(sum(m.quantitative_targets) AS BIGINT) AS quantitative_targets,
     CAST(sum(m.quantitative_targets) AS DOUBLE) / nullif(CAST(sum(m.target_values) AS DOUBLE), 0)
         AS quantitative_share,
-    CAST(sum(m.warnings) AS BIGINT)             AS warnings
+    CAST(sum(m.warnings) AS BIGINT)             AS warnings,
+    -- registry counts (25_status.sql): expected departments, those with a current form, the rest
+    CAST(coalesce(any_value(sc.expected), 0) AS BIGINT)  AS expected,
+    CAST(coalesce(any_value(sc.submitted), 0) AS BIGINT) AS submitted,
+    CAST(coalesce(any_value(sc.missing), 0) AS BIGINT)   AS missing
 FROM stg_submission_measures AS m
 LEFT JOIN stg_city_codes AS c
     ON c.province IS NOT DISTINCT FROM m.province AND c.city = m.city
+LEFT JOIN stg_status_counts_city AS sc
+    ON sc.budget_year = m.budget_year AND sc.province IS NOT DISTINCT FROM m.province AND sc.city = m.city
 WHERE m.city IS NOT NULL
 GROUP BY m.budget_year, m.province, m.city;
 COMMENT ON VIEW city_rollup IS 'grain: one (budget_year, province, city) with a current submission; key: (budget_year, province, city)';
@@ -50,8 +56,13 @@ SELECT
     CAST(sum(m.warnings) AS BIGINT)             AS warnings,
     CAST(count(DISTINCT m.city) AS BIGINT)      AS cities,
     CAST(count(*) FILTER (WHERE m.form_type = 'department' AND m.admin_level = 'province') AS BIGINT)
-        AS provincial_departments
+        AS provincial_departments,
+    CAST(coalesce(any_value(sp.expected), 0) AS BIGINT)  AS expected,
+    CAST(coalesce(any_value(sp.submitted), 0) AS BIGINT) AS submitted,
+    CAST(coalesce(any_value(sp.missing), 0) AS BIGINT)   AS missing
 FROM stg_submission_measures AS m
+LEFT JOIN stg_status_counts_province AS sp
+    ON sp.budget_year = m.budget_year AND sp.province = m.province
 WHERE m.province IS NOT NULL
 GROUP BY m.budget_year, m.province;
 COMMENT ON VIEW province_rollup IS 'grain: one (budget_year, province) with a current submission; key: (budget_year, province)';

@@ -1,0 +1,455 @@
+"""Review findings (审核) on one form's indicator values: the plausibility checks a finance
+office runs before accepting a form. Each finding is a warning with a stable check code, the
+cell it concerns (表 / 行 / 列, 1-based as a clerk counts) and a Chinese sentence naming the
+department (and project) and the values involved.
+
+Runs per form during normalize (transforms/batch.py): everything a check needs is in the
+form's own rows, so the SQL views stay lean. Thresholds live in :class:`ReviewConfig`
+(defaults here; a TOML file, environment variables or CLI options override them — see
+``load_review_config`` and docs/analysts.md).
+
+Check codes (stable):
+
+==========================  ===================================================================
+quantitative_share_low      量化指标占比 below ``quantitative_share_min`` (default 50%)
+target_below_prior          target below the latest history value of a higher-is-better
+                            indicator, or above it for a cap (变动率, 调整率, 结余率, …)
+long_term_below_annual      long-term target below the same indicator's annual target (caps:
+                            above)
+rate_over_100               a rate (…率, %) above ``rate_max_pct`` that is not a growth/change rate
+unit_inconsistent           one indicator's values written in different units
+value_missing               a target cell left empty
+placeholder_target          a target cell holding 待定 / 无 / 新增 / / / — or a unit alone (次)
+template_text               untouched template placeholders (XX, **) in any cell or field
+text_grid_mismatch          a number stated in the goal text (年度目标 / 长期目标) that the grid's
+                            target for the same indicator contradicts
+==========================  ===================================================================
+
+Quantitative share (our definition, also in docs/analysts.md): target values (the budget-year
+column and the long-term values; history columns excluded) whose value states a number —
+``value_kind`` quantitative *or* compound (高级不超过80%、中级不超过90%) — divided by all target
+values, empty and placeholder cells included. Seed 000: 44/82 = 53.7%; seed 003: 26/38 = 68.4%
+(annual alone 21/29 = 72.4%, or 20/29 = 69.0% without the compound value).
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from transforms.records import Finding, FormRecord
+from transforms.text import clean_label
+from transforms.values import KNOWN_UNITS, normalize_value, parse_value
+
+CHECKS = {
+    "quantitative_share_low": "量化指标占比偏低",
+    "target_below_prior": "目标值低于上年",
+    "long_term_below_annual": "长期目标低于年度目标",
+    "rate_over_100": "比率超过100%",
+    "unit_inconsistent": "计量单位不一致",
+    "value_missing": "目标值未填写",
+    "placeholder_target": "目标值为占位内容",
+    "template_text": "模板占位文字未修改",
+    "text_grid_mismatch": "目标文字与指标表不符",
+}
+
+DEFAULT_CAP_WORDS = ("变动率", "调整率", "结余率", "结转率", "误差率", "投诉率", "控制率", "差错率",
+                     "事故率", "超支率", "偏差率", "失误率", "发生率", "不合格率", "违规率", "空置率")
+DEFAULT_GROWTH_WORDS = ("增长", "增速", "增幅", "增加率", "变动", "变化", "涨幅", "提高率", "提升率",
+                        "同比", "环比", "上升率")
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """Thresholds and word lists of the review checks. Defaults are the finance office's rules."""
+
+    quantitative_share_min: float = 50.0  # percent
+    rate_max_pct: float = 100.0
+    cap_words: tuple[str, ...] = DEFAULT_CAP_WORDS
+    growth_words: tuple[str, ...] = DEFAULT_GROWTH_WORDS
+    disabled: tuple[str, ...] = ()  # check codes to skip
+
+    def enabled(self, check: str) -> bool:
+        return check not in self.disabled
+
+
+ENV_FILE = "JIXIAO_REVIEW_CONFIG"
+ENV_SHARE = "JIXIAO_QUANTITATIVE_SHARE_MIN"
+ENV_RATE = "JIXIAO_RATE_MAX_PCT"
+
+
+def load_review_config(path: str | Path | None = None, env: dict | None = None,
+                       **overrides) -> ReviewConfig:
+    """Defaults, then the ``[review]`` table of a TOML file (``path`` or $JIXIAO_REVIEW_CONFIG),
+    then $JIXIAO_QUANTITATIVE_SHARE_MIN / $JIXIAO_RATE_MAX_PCT, then keyword overrides (CLI
+    options; None = not given). Unknown keys are an error, so a typo never passes silently."""
+    env = os.environ if env is None else env
+    cfg = ReviewConfig()
+    path = path or env.get(ENV_FILE)
+    known = {f.name for f in fields(ReviewConfig)}
+    if path:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        table = data.get("review", data)
+        unknown = set(table) - known
+        if unknown:
+            raise ValueError(f"{path}: unknown review settings {sorted(unknown)}; known: {sorted(known)}")
+        cfg = replace(cfg, **{k: (tuple(v) if isinstance(v, list) else v) for k, v in table.items()})
+    if env.get(ENV_SHARE):
+        cfg = replace(cfg, quantitative_share_min=float(env[ENV_SHARE]))
+    if env.get(ENV_RATE):
+        cfg = replace(cfg, rate_max_pct=float(env[ENV_RATE]))
+    given = {k: v for k, v in overrides.items() if v is not None}
+    unknown = set(given) - known
+    if unknown:
+        raise ValueError(f"unknown review settings {sorted(unknown)}")
+    return replace(cfg, **given)
+
+
+# -- units ------------------------------------------------------------------------------------
+
+# unit → (family, factor to the family's base). Units of one family compare after scaling.
+_UNIT_SCALE = {
+    "元": ("money", 1.0), "万元": ("money", 1e4), "亿元": ("money", 1e8),
+    "万": ("money?", 1e4), "亿": ("money?", 1e8),
+    "%": ("pct", 1.0), "‰": ("pct", 0.1), "百分点": ("pct", 1.0), "个百分点": ("pct", 1.0),
+}
+_TIME_UNITS = frozenset("年 月 天 日 周 小时 分钟".split())
+
+
+def _scale(unit: str | None) -> tuple[str | None, float]:
+    if unit is None:
+        return None, 1.0
+    family, factor = _UNIT_SCALE.get(unit, (unit, 1.0))
+    return family, factor
+
+
+def comparable(a: dict, b: dict) -> tuple[float, float] | None:
+    """The two values' numbers in one unit, or None when their units differ in kind. A value
+    without a unit takes the other's (350 vs 148家); 亿 and 亿元 (80亿 vs 75.24亿元) are one."""
+    fa, ka = _scale(a["value_unit"])
+    fb, kb = _scale(b["value_unit"])
+    if fa and fb:
+        fa, fb = fa.rstrip("?"), fb.rstrip("?")
+        if fa != fb:
+            return None
+        return a["value_num"] * ka, b["value_num"] * kb
+    return a["value_num"], b["value_num"]
+
+
+def _canonical_unit(unit: str | None) -> str | None:
+    return {"亿": "亿元", "万": "万元"}.get(unit, unit) if unit else None
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _key(name: str | None) -> str:
+    return re.sub(r"[\"“”‘’'《》（）()、\s]", "", clean_label(name or ""))
+
+
+def _cell(row: dict) -> str:
+    return f"表{row['source_table'] + 1} 第{row['source_row'] + 1}行 第{row['source_col'] + 1}列"
+
+
+def _raw(row: dict) -> str:
+    return re.sub(r"\s+", "", str(row.get("value_raw") or "")) or "（空）"
+
+
+def _year_label(row: dict) -> str:
+    return "长期目标" if row["horizon"] == "long_term" else f"{row['fiscal_year']}年"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def direction(name: str, comparator: str | None, unit: str | None, cfg: ReviewConfig) -> str | None:
+    """'higher' (more is better), 'lower' (a cap) or None (cannot tell: time limits).
+    An explicit comparator on the target wins: ≤/< is a cap, ≥/> a floor."""
+    if comparator in ("<=", "<"):
+        return "lower"
+    if comparator in (">=", ">"):
+        return "higher"
+    if any(w in name for w in cfg.cap_words):
+        return "lower"
+    if unit in _TIME_UNITS:
+        return None
+    return "higher"
+
+
+def _is_growth(name: str, cfg: ReviewConfig) -> bool:
+    return any(w in name for w in cfg.growth_words)
+
+
+def _quant(row: dict) -> bool:
+    return row["value_kind"] == "quantitative" and row["value_num"] is not None
+
+
+def _low(row: dict) -> float:
+    return row["value_num"]
+
+
+def _high(row: dict) -> float:
+    return row["value_num_max"] if row.get("value_num_max") is not None else row["value_num"]
+
+
+# -- the checks -------------------------------------------------------------------------------
+
+_TEMPLATE_RE = re.compile(r"(?<![A-WYZa-wyz])(?:[Xx]{2,}|×{2,}|\*{2,}|＊{2,})(?![A-WYZa-wyz])")
+_TEMPLATE_VALUES = frozenset({"xx", "××", "**", "＊＊"})
+
+
+def review_form(form: FormRecord, rows: list[dict], budget_year: int,
+                cfg: ReviewConfig | None = None) -> list[Finding]:
+    """All review findings of one form. ``rows`` are the form's raw_indicators rows (parsed
+    values, fiscal years, is_target, source cells) as transforms/batch.py builds them."""
+    cfg = cfg or ReviewConfig()
+    who = form.fields.get("department") or "未填部门"
+    if form.form_type == "project" and form.fields.get("project_name"):
+        who += f"“{form.fields['project_name']}”"
+    who = f"【{who}】"
+    out: list[Finding] = []
+    checks = (_template_text, _targets_missing, _quantitative_share, _target_below_prior,
+              _long_term_below_annual, _rate_over_100, _unit_inconsistent, _text_grid_mismatch)
+    for check in checks:
+        out.extend(check(form, rows, budget_year, cfg, who))
+    return [f for f in out if cfg.enabled(f.check)]
+
+
+def _template_text(form, rows, budget_year, cfg, who):
+    out = []
+    labels = {"department": "部门（单位）名称", "filer": "填报人", "phone": "联系电话", "project_name": "项目名称",
+              "project_code": "项目编码", "supervising_department": "项目主管部门", "executing_unit": "项目执行单位"}
+    for key, value in form.fields.items():
+        if value and _TEMPLATE_RE.search(str(value)):
+            out.append(Finding("warning", "template_text", labels.get(key, key),
+                               f"{who}表头“{labels.get(key, key)}”为模板占位文字“{value}”，请填写实际内容。"))
+    for goal in form.goals:
+        if _TEMPLATE_RE.search(goal.text or ""):
+            what = goal.code or ("长期目标" if goal.horizon == "long_term" else "年度目标")
+            out.append(Finding("warning", "template_text", what,
+                               f"{who}{what}含模板占位文字“{_TEMPLATE_RE.search(goal.text).group(0)}”：“{goal.text[:60]}”，请改为实际目标。"))
+    seen_names = set()
+    for row in rows:
+        if _TEMPLATE_RE.search(row["name"] or "") and (row["source_table"], row["source_row"]) not in seen_names:
+            seen_names.add((row["source_table"], row["source_row"]))
+            out.append(Finding("warning", "template_text", f"表{row['source_table'] + 1} 第{row['source_row'] + 1}行",
+                               f"{who}指标名称“{row['name']}”为模板占位文字，请填写实际指标。"))
+        raw = normalize_value(row["value_raw"])
+        if raw.casefold() in _TEMPLATE_VALUES or (row["value_kind"] != "missing" and _TEMPLATE_RE.search(raw)):
+            out.append(Finding("warning", "template_text", _cell(row),
+                               f"{who}指标“{row['name']}”{_year_label(row)}的指标值为模板占位文字“{_raw(row)}”，请填写实际目标值。"))
+    return out
+
+
+def _targets_missing(form, rows, budget_year, cfg, who):
+    out = []
+    for row in rows:
+        if not row["is_target"] or row["value_kind"] != "missing":
+            continue
+        raw = normalize_value(row["value_raw"])
+        if raw.casefold() in _TEMPLATE_VALUES:
+            continue  # reported as template_text
+        if not raw:
+            out.append(Finding("warning", "value_missing", _cell(row),
+                               f"{who}指标“{row['name']}”的{_year_label(row)}目标值未填写，请补填（含计量单位）。"))
+        else:
+            what = "只有计量单位、没有数值" if raw in KNOWN_UNITS else "为占位内容"
+            out.append(Finding("warning", "placeholder_target", _cell(row),
+                               f"{who}指标“{row['name']}”的{_year_label(row)}目标值“{_raw(row)}”{what}，请填写具体目标值。"))
+    return out
+
+
+def quantitative_share(rows: list[dict]) -> tuple[int, int]:
+    """(numeric targets, all targets) of one form; see the module docstring."""
+    targets = [r for r in rows if r["is_target"]]
+    numeric = sum(1 for r in targets if r["value_kind"] in ("quantitative", "compound"))
+    return numeric, len(targets)
+
+
+def _quantitative_share(form, rows, budget_year, cfg, who):
+    numeric, total = quantitative_share(rows)
+    if not total:
+        return []
+    share = numeric / total * 100
+    if share >= cfg.quantitative_share_min:
+        return []
+    parts = []
+    for horizon, label in (("long_term", "长期"), ("annual", "年度")):
+        n, t = quantitative_share([r for r in rows if r["horizon"] == horizon])
+        if t:
+            parts.append(f"{label}{n}/{t}")
+    return [Finding("warning", "quantitative_share_low", "绩效指标表",
+                    f"{who}量化指标占比{share:.1f}%（{numeric}/{total}，其中{'、'.join(parts)}），"
+                    f"低于{_fmt(cfg.quantitative_share_min)}%的要求，请将定性指标尽量细化为可量化的目标值。")]
+
+
+def _target_below_prior(form, rows, budget_year, cfg, who):
+    out = []
+    by_row: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["horizon"] == "annual" and r["fiscal_year"] is not None:
+            by_row[(r["source_table"], r["source_row"])].append(r)
+    for cells in by_row.values():
+        target = next((r for r in cells if r["fiscal_year"] == budget_year and _quant(r)), None)
+        history = sorted((r for r in cells if r["fiscal_year"] < budget_year and _quant(r)),
+                         key=lambda r: r["fiscal_year"])
+        if target is None or not history:
+            continue
+        prior = history[-1]
+        pair = comparable(target, prior)
+        if pair is None:
+            continue
+        way = direction(target["name"], target["comparator"], target["value_unit"], cfg)
+        t_lo, p = pair
+        scale = t_lo / target["value_num"] if target["value_num"] else 1.0
+        if way == "higher" and t_lo < p:
+            out.append(Finding("warning", "target_below_prior", _cell(target),
+                               f"{who}指标“{target['name']}”{budget_year}年目标值“{_raw(target)}”低于"
+                               f"{prior['fiscal_year']}年的“{_raw(prior)}”，该指标越高越好，请说明下调原因或核实数值。"))
+        elif way == "lower" and _high(target) * scale > p:
+            out.append(Finding("warning", "target_below_prior", _cell(target),
+                               f"{who}指标“{target['name']}”是控制类（上限）指标，{budget_year}年目标值“{_raw(target)}”"
+                               f"高于{prior['fiscal_year']}年的“{_raw(prior)}”，控制标准放宽，请说明原因或核实数值。"))
+    return out
+
+
+def _long_term_below_annual(form, rows, budget_year, cfg, who):
+    out = []
+    annual: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["horizon"] == "annual" and r["is_target"] and _quant(r):
+            annual[_key(r["name"])].append(r)
+    for lt in rows:
+        if lt["horizon"] != "long_term" or not _quant(lt) or not annual.get(_key(lt["name"])):
+            continue
+        way = direction(lt["name"], lt["comparator"], lt["value_unit"], cfg)
+        worst = None
+        for a in annual[_key(lt["name"])]:
+            pair = comparable(lt, a)
+            if pair is None:
+                continue
+            lt_v, a_v = pair
+            if (way == "higher" and lt_v < a_v) or (way == "lower" and lt_v > a_v):
+                if worst is None or abs(a_v - lt_v) > worst[0]:
+                    worst = (abs(a_v - lt_v), a)
+        if worst is None:
+            continue
+        a = worst[1]
+        until = f"（截止{form.long_term_until}年）" if form.long_term_until else ""
+        if way == "higher":
+            text = (f"{who}指标“{lt['name']}”的长期目标{until}“{_raw(lt)}”低于{budget_year}年度目标“{_raw(a)}”"
+                    f"（{_cell(a)}），长期目标应不低于年度目标，请核实。")
+        else:
+            text = (f"{who}控制类指标“{lt['name']}”的长期目标{until}“{_raw(lt)}”比{budget_year}年度目标“{_raw(a)}”"
+                    f"（{_cell(a)}）更宽松，请核实。")
+        out.append(Finding("warning", "long_term_below_annual", _cell(lt), text))
+    return out
+
+
+def _rate_over_100(form, rows, budget_year, cfg, who):
+    out = []
+    for r in rows:
+        if not r["is_target"] or not _quant(r):
+            continue
+        name = r["name"] or ""
+        is_rate = r["value_unit"] == "%" or (r["value_unit"] is None and name.endswith("率"))
+        if not is_rate or not ("率" in name or "比例" in name or "占比" in name or "满意度" in name
+                               or r["value_unit"] == "%"):
+            continue
+        if _is_growth(name, cfg):
+            continue
+        if _high(r) > cfg.rate_max_pct:
+            out.append(Finding("warning", "rate_over_100", _cell(r),
+                               f"{who}比率指标“{name}”的{_year_label(r)}目标值“{_raw(r)}”超过{_fmt(cfg.rate_max_pct)}%，"
+                               "可能漏写了“≥”等符号或填错数值，请核实。"))
+    return out
+
+
+def _unit_inconsistent(form, rows, budget_year, cfg, who):
+    out = []
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        if _quant(r) and r["value_unit"]:
+            groups[(r["goal"] if r["horizon"] == "annual" else None, _key(r["name"]))].append(r)
+    reported = set()
+    for (_, key), cells in groups.items():
+        units = {_canonical_unit(r["value_unit"]) for r in cells}
+        if len(units) < 2 or key in reported:
+            continue
+        reported.add(key)
+        first = cells[0]
+        listed = "、".join(f"{_year_label(r)}“{_raw(r)}”" for r in cells)
+        out.append(Finding("warning", "unit_inconsistent", _cell(first),
+                           f"{who}指标“{first['name']}”各年度的计量单位不一致（{'、'.join(sorted(units))}）：{listed}，"
+                           "请统一计量单位。"))
+    return out
+
+
+# numbers stated in goal text: [comparator word] number [unit] [以上/以下…]
+_PRE_WORDS = ("不低于", "不少于", "不超过", "不高于", "达到", "突破", "超过", "低于", "不足", "控制在", "至少")
+_TEXT_NUM_RE = re.compile(
+    r"(?P<pre>" + "|".join(_PRE_WORDS) + r")?(?P<num>\d+(?:\.\d+)?)"
+    r"(?P<unit>" + "|".join(re.escape(u) for u in sorted(KNOWN_UNITS, key=len, reverse=True)) + r")?"
+    r"(?P<suf>及以上|以上|及以下|以下|以内)?"
+)
+_CLAUSE_END = re.compile(r"[。；;\n]")
+
+
+def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -> list[dict]:
+    """The values stated from ``start`` to the end of the sentence (。；or a line break) or to
+    the next other indicator named in the text, whichever comes first."""
+    end = _CLAUSE_END.search(text, start)
+    stop = end.start() if end else len(text)
+    for other in other_names:
+        at = text.find(other, start)
+        if 0 <= at < stop:
+            stop = at
+    segment = text[start:stop]
+    values = []
+    for m in _TEXT_NUM_RE.finditer(segment):
+        if not m["unit"] and not m["pre"] and not m["suf"]:
+            continue  # a bare number in prose (1. 2.) is not a target
+        v = parse_value(m.group(0))
+        if v.kind == "quantitative" and v.num is not None:
+            values.append({"value_num": v.num, "value_num_max": v.num_max, "value_unit": v.unit,
+                           "comparator": v.comparator, "text": m.group(0)})
+    return values
+
+
+def _satisfies(grid: float, stated: float, op: str | None) -> bool:
+    eps = 1e-9
+    return {">=": grid >= stated - eps, ">": grid > stated - eps, "<=": grid <= stated + eps,
+            "<": grid < stated + eps}.get(op or "=", abs(grid - stated) <= eps)
+
+
+def _text_grid_mismatch(form, rows, budget_year, cfg, who):
+    out = []
+    texts = {h: "\n".join(g.text for g in form.goals if g.horizon == h) for h in ("long_term", "annual")}
+    done = set()
+    names = {clean_label(r["name"]) for r in rows if len(clean_label(r["name"])) >= 3}
+    for r in rows:
+        if not r["is_target"] or not _quant(r):
+            continue
+        name = clean_label(r["name"])
+        text = clean_label(texts.get(r["horizon"], "").replace("\n", "。"))
+        if len(name) < 3 or (r["horizon"], name) in done:
+            continue
+        pos = text.find(name)
+        if pos < 0:
+            continue
+        others = {n for n in names if n != name and name not in n}
+        stated = [s for s in _stated_values(text, pos + len(name), others) if comparable(r, s) is not None]
+        if not stated:
+            continue
+        if any(_satisfies(*comparable(r, s), s["comparator"]) for s in stated):
+            continue
+        done.add((r["horizon"], name))
+        where = "长期目标" if r["horizon"] == "long_term" else "年度目标"
+        said = "、".join(f"“{s['text']}”" for s in stated)
+        out.append(Finding("warning", "text_grid_mismatch", _cell(r),
+                           f"{who}{where}文字写明“{name}”{said}，但指标表中{'长期' if r['horizon'] == 'long_term' else _year_label(r)}"
+                           f"目标值为“{_raw(r)}”，两者不一致，请核实。"))
+    return out
