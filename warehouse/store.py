@@ -37,8 +37,9 @@ RAW_SQL = "00_raw.sql"
 VIEW_SQL = ("10_staging.sql", "20_marts.sql", "30_rollups.sql")
 
 #: keys of ``Warehouse.append``; order = insert order (deletes go in reverse)
-APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_findings")
-CHILD_TABLES = ("raw_funding", "raw_goals", "raw_indicators")
+APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks",
+                 "raw_findings")
+CHILD_TABLES = ("raw_funding", "raw_goals", "raw_indicators", "raw_tasks")
 SCAN_COLUMNS = ("path", "sha256", "size_bytes", "modified_at", "kind", "ignore_reason")
 COUNT_KEYS = ("files_seen", "files_processed", "forms_loaded", "findings")
 

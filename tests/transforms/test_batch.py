@@ -110,5 +110,6 @@ def test_an_empty_batch_validates_to_empty_frames():
     from transforms.batch import _frames, _Rows
 
     out = validate(_frames(_Rows()))
-    assert set(out) == {"contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_findings"}
+    assert set(out) == {"contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks",
+                        "raw_findings"}
     assert all(len(df) == 0 for df in out.values())
