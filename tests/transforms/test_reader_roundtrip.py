@@ -1,0 +1,93 @@
+"""Round trip: read(generate(content)) == content, for every field, over generated .docx forms
+of every layout and variation (tests/support/generate.py). The whole normalize stage runs
+(extract, read, values, years, regions, pandera), so what is compared is what gets loaded.
+
+When this fails, the reader is wrong until proven otherwise: fix the reader, not the
+expectation. ROUNDTRIP_EXAMPLES (default 500) sets the number of generated documents.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+from tests.support.docx_builder import build
+from tests.support.generate import LAYOUTS, GeneratedDocument, documents
+from transforms.batch import NormalizeOptions, SourceFile, normalize_files
+
+EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "500"))
+FUNDING_FIELDS = ["direction", "category", "fiscal_year", "is_total", "amount_wan", "share_pct"]
+INDICATOR_FIELDS = ["horizon", "goal", "level1", "level2", "name", "basis", "category", "fiscal_year",
+                    "is_target", "value_raw", "value_num", "value_num_max", "value_unit", "comparator",
+                    "value_kind"]
+TASK_FIELDS = ["task", "content", "amount_total_wan", "amount_fiscal_wan", "amount_other_wan"]
+
+
+def _plain(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "item"):  # numpy scalars
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def _records(frame, sid: str, order: list[str], fields: list[str]) -> list[dict]:
+    part = frame[frame["submission_id"] == sid].sort_values(order)
+    return [{f: _plain(r[f]) for f in fields} for r in part.to_dict("records")]
+
+
+def read_back(doc: GeneratedDocument) -> dict:
+    with tempfile.TemporaryDirectory(prefix="jixiao-roundtrip-") as tmp:
+        path = Path(tmp) / doc.path
+        path.parent.mkdir(parents=True)
+        data = build(doc.document)
+        path.write_bytes(data)
+        return normalize_files([SourceFile(doc.path, str(path), hashlib.sha256(data).hexdigest())],
+                               NormalizeOptions())
+
+
+def assert_round_trip(doc: GeneratedDocument) -> None:
+    frames = read_back(doc)
+    (content,) = frames["contents"].to_dict("records")
+    errors = frames["raw_findings"][frames["raw_findings"]["severity"] == "error"]
+    assert content["outcome"] == "ok", (content["reason"], content["message"])
+    assert errors.empty, errors.to_dict("records")
+    subs = frames["raw_submissions"].sort_values("form_index").to_dict("records")
+    assert [s["layout"] for s in subs] == [f.layout for f in doc.forms]
+    for form, sub in zip(doc.forms, subs):
+        want, sid = form.expected, sub["submission_id"]
+        assert sub["budget_year"] == want["budget_year"]
+        assert {k: _plain(sub[k]) for k in want["submission"]} == want["submission"]
+        assert _records(frames["raw_funding"], sid, ["source_table", "source_row", "source_col"],
+                        FUNDING_FIELDS) == want["funding"]
+        assert _records(frames["raw_goals"], sid, ["seq"], ["horizon", "code", "text"]) == want["goals"]
+        assert _records(frames["raw_tasks"], sid, ["seq"], TASK_FIELDS) == want.get("tasks", [])
+        got = _records(frames["raw_indicators"], sid, ["source_table", "source_row", "source_col"],
+                       INDICATOR_FIELDS)
+        assert len(got) == len(want["indicators"])
+        for g, w in zip(got, want["indicators"]):
+            assert g == w
+
+
+# derandomize: the same documents on every run, so CI is reproducible. No shrink phase: a
+# failing document is reported as drawn (shrinking a .docx round trip takes many minutes).
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          phases=(Phase.explicit, Phase.generate),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(documents())
+def test_every_generated_form_reads_back_as_its_content(doc):
+    assert_round_trip(doc)
+
+
+def test_the_generator_reaches_every_layout():
+    from hypothesis import find
+
+    for layout in LAYOUTS:
+        doc = find(documents(layouts=(layout,)), lambda d: True, settings=settings(database=None))
+        assert {f.layout for f in doc.forms} == {layout}
