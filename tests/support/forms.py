@@ -475,6 +475,12 @@ NATIONAL_WORDS = {
     "l1": "一级指标", "l2": "二级指标", "l3": "三级指标", "value": "指标值", "basis": "指标值确定依据",
     "value_type": "指标值类型", "unit": "计量单位", "symbol": "计算符号", "explain": "指标解释",
     "score": "评（扣）分标准", "weight": "分值", "note": "备注",
+    # field and block labels
+    "department": "部门（单位）名称", "tasks": "年度主要任务", "task": "任务名称", "content": "主要内容",
+    "money": "预算金额", "task_total": "金额合计", "annual_goal": "年度总体目标",
+    "supervising": "主管部门及代码", "executing": "实施单位", "project_money": "项目资金",
+    "year_total": "年度资金总额：", "year_fiscal": "其中：财政拨款", "year_other": "其他资金",
+    "long_term_goal": "中长期目标", "project_annual_goal": "年度目标",
 }
 EXTRA_COLUMNS = ("value_type", "unit", "symbol", "explain", "score", "weight", "note")
 # What the noise columns hold (never read back).
@@ -643,19 +649,20 @@ def national_department_document(f: NationalDepartmentForm) -> Document:
     st = f.style
     body = max(5, len(st.columns))
     cs = body - 4  # 主要内容 takes what the amount columns leave
-    money = f"预算金额（{st.unit}）" if st.unit_in_label else "预算金额"
+    money = st.word("money") + (f"（{st.unit}）" if st.unit_in_label else "")
     before, top = _title_blocks(f.title, f.budget_year, st, not st.unit_in_label, body + 1)
-    rows = [[C("部门（单位）名称"), C(f.department, colspan=body)]]
-    task_rows = [[C("任务名称", rowspan=2), C("主要内容", rowspan=2, colspan=cs), C(money, colspan=3)],
+    rows = [[C(st.word("department")), C(f.department, colspan=body)]]
+    task_rows = [[C(st.word("task"), rowspan=2), C(st.word("content"), rowspan=2, colspan=cs), C(money, colspan=3)],
                  [C("总额"), C("财政拨款"), C("其他资金")]]
     for t in f.tasks:
         task_rows.append([C(t.name), C(t.content, colspan=cs), C(t.total), C(t.fiscal), C(t.other)])
     if st.empty_rows:
         task_rows.append([C(""), C("", colspan=cs), C(""), C(""), C("")])
-    task_rows.append([C("金额合计", colspan=1 + cs), C(f.total.total), C(f.total.fiscal), C(f.total.other)])
-    task_rows[0].insert(0, C("年度主要任务", rowspan=len(task_rows)))
+    task_rows.append([C(st.word("task_total"), colspan=1 + cs), C(f.total.total), C(f.total.fiscal),
+                      C(f.total.other)])
+    task_rows[0].insert(0, C(st.word("tasks"), rowspan=len(task_rows)))
     rows += task_rows
-    rows.append([C("年度总体目标"), C(f.annual_goal, colspan=body)])
+    rows.append([C(st.word("annual_goal")), C(f.annual_goal, colspan=body)])
     split = st.split[1] if st.split else None
     grids = [_grid_parts(f.annual, st, "年度绩效指标", body, split)]
     blocks = before + _national_tables(top, rows, grids, st, body)
@@ -665,19 +672,20 @@ def national_department_document(f: NationalDepartmentForm) -> Document:
 def national_project_document(f: NationalProjectForm) -> Document:
     st = f.style
     body = max(5, len(st.columns))
-    money = f"项目资金（{st.unit}）" if st.unit_in_label else "项目资金"
+    money = st.word("project_money") + (f"（{st.unit}）" if st.unit_in_label else "")
     before, top = _title_blocks(f.title, f.budget_year, st, not st.unit_in_label, body + 1)
     half = body // 2
     rows = [[C("项目名称"), C(f.project_name, colspan=body)],
-            [C("主管部门及代码"), C(f.supervising_department, colspan=half - 1), C("实施单位"),
+            [C(st.word("supervising")), C(f.supervising_department, colspan=half - 1), C(st.word("executing")),
              C(f.executing_unit, colspan=body - half)],
-            [C(money, rowspan=3), C("年度资金总额："), C(f.total, colspan=body - 1)],
-            [C("其中：财政拨款"), C(f.fiscal, colspan=body - 1)],
-            [C("其他资金"), C(f.other, colspan=body - 1)]]
-    heads = [C("中长期目标", colspan=half), C("年度目标", colspan=body - half)]
+            [C(money, rowspan=3), C(st.word("year_total")), C(f.total, colspan=body - 1)],
+            [C(st.word("year_fiscal")), C(f.fiscal, colspan=body - 1)],
+            [C(st.word("year_other")), C(f.other, colspan=body - 1)]]
+    lt, an = st.word("long_term_goal"), st.word("project_annual_goal")
+    heads = [C(lt, colspan=half), C(an, colspan=body - half)]
     texts = [C(f.long_term_goal, colspan=half), C(f.annual_goal, colspan=body - half)]
     if st.goals_swapped:
-        heads = [C("年度目标", colspan=half), C("中长期目标", colspan=body - half)]
+        heads = [C(an, colspan=half), C(lt, colspan=body - half)]
         texts = [C(f.annual_goal, colspan=half), C(f.long_term_goal, colspan=body - half)]
     rows.append([C("总体目标", rowspan=2)] + heads)
     rows.append(texts)

@@ -225,6 +225,18 @@ WORDING = {
     "l3": ["三级指标", "三级指标名称", "指标名称", "指标内容"],
     "value": ["指标值", "绩效指标值"],
     "basis": ["指标值确定依据", "绩效标准", "评价标准"],
+    "department": ["部门（单位）名称", "部门名称", "单位名称", "部门(单位)名称："],
+    "task": ["任务名称", "主要任务"],
+    "content": ["主要内容", "任务内容"],
+    "money": ["预算金额", "预算资金", "年度预算金额"],
+    "task_total": ["金额合计", "合  计"],
+    "annual_goal": ["年度总体目标", "年度绩效目标", "年度目标"],
+    "supervising": ["主管部门及代码", "主管部门（及代码）", "主管部门"],
+    "executing": ["实施单位", "项目实施单位"],
+    "project_money": ["项目资金", "项目资金"],
+    "year_total": ["年度资金总额：", "年度资金总额"],
+    "year_fiscal": ["其中：财政拨款", "其中:财政拨款", "财政拨款"],
+    "long_term_goal": ["中长期目标", "中期目标", "长期目标"],
 }
 
 
@@ -275,7 +287,7 @@ def national_department(draw, year: int):
         if draw(st.integers(0, 5)) == 0:  # a nested table in the cell: its text is not the content
             content = Content(tuple(Para((Run(line),)) for line in content.split("\n")), nested=_nested_note())
         tasks.append(Task(draw(st.sampled_from(TEXTS)), content, amount(draw), amount(draw), amount(draw)))
-    total = Task("金额合计", amount(draw), amount(draw), amount(draw))
+    total = Task("金额合计", total=amount(draw), fiscal=amount(draw), other=amount(draw))
     form = NationalDepartmentForm(draw(wrapped(dept)), year, tasks, total, draw(st.sampled_from(GOALS)), annual, style)
     return GeneratedForm("national_department", form, expected_national_department(form, region))
 
