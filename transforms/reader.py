@@ -15,7 +15,7 @@ from __future__ import annotations
 from extractors.model import Cell, ExtractedDocument, Table
 from transforms import vocabulary as V
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transforms.records import FormRecord, FundingLine, Goal, IndicatorCell, Period, TaskLine
 from transforms.text import clean_label, clean_text
@@ -23,6 +23,18 @@ from transforms.text import clean_label, clean_text
 HIERARCHY = ("goal", "level1", "level2", "name")
 # A code written after the department in 主管部门及代码: 鄂州市教育局（101001）, 湖北省财政厅 101
 _TRAILING_CODE = re.compile(r"[\s(（\[【]*[0-9A-Za-z\-—]{3,}[)）\]】]?$")
+
+
+@dataclass
+class _GridSegment:
+    """One set of indicator columns of a grid header (two when 中期 and 年度 sit side by side)."""
+
+    role_col: dict[str, int] = field(default_factory=dict)
+    value_cols: list[tuple[int, list[str]]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # its value headers and own block labels
+    horizon: str = "annual"
+    periods: list[tuple[int, Period]] = field(default_factory=list)
+    carried: dict[str, str] = field(default_factory=lambda: dict.fromkeys(HIERARCHY, ""))
 
 
 @dataclass
@@ -371,75 +383,108 @@ class _TableReader:
     def _read_grid(self, r: int) -> int:
         t = self.t
         last_header = self._header_rows_end(r)
-        paths = self._column_paths(r, last_header)
-        role_col: dict[str, int] = {}
-        value_cols: list[tuple[int, list[str]]] = []
-        block_labels: list[str] = []
-        for col, path in enumerate(paths):
-            role = next((V.column_role(k) for k in reversed(path) if V.column_role(k)), None)
-            if role == "value":
-                value_cols.append((col, path))
-            elif role and role != "other":
-                role_col.setdefault(role, col)
-            elif path and not role:
-                block_labels.extend(path)
-        horizon = self._horizon(block_labels + [k for _, path in value_cols for k in path])
-        self.state.horizon = horizon
-        periods = self._value_periods(value_cols, horizon, min(last_header + 1, t.n_rows - 1))
-        if horizon == "annual":
-            self._note_history_years([p for _, p in periods])
-        if "name" not in role_col or not periods:
+        segments = self._grid_segments(self._column_paths(r, last_header))
+        if not segments:
             return last_header + 1
-        carried = dict.fromkeys(HIERARCHY, "")
+        probe = min(last_header + 1, t.n_rows - 1)
+        for seg in segments:
+            seg.periods = self._value_periods(seg.value_cols, seg.horizon, probe)
+            if seg.horizon == "annual":
+                self._note_history_years([p for _, p in seg.periods])
+        self.state.horizon = segments[-1].horizon
+        first = segments[0]
         row = last_header + 1
-        first_value_col = periods[0][0]
         while row < t.n_rows:
             if self._is_grid_header(row):
                 break
-            name_cell = t.at(row, role_col["name"])
-            if name_cell is None or name_cell is t.at(row, first_value_col):
-                break
-            value_cells = [(t.at(row, c), p) for c, p in periods]
-            if not name_cell.text.strip() and not any(c is not None and c.text.strip() for c, _ in value_cells):
-                row += 1  # an empty row inside the grid
-                continue
-            higher_changed = False
-            for role in HIERARCHY:
-                if role not in role_col:
-                    continue
-                cell = t.at(row, role_col[role])
-                text = _key(cell)
-                if cell is not None and cell.row == row and text:
-                    carried[role] = text
-                    higher_changed = True
-                elif cell is not None and cell.row < row:
-                    carried[role] = text  # vertically merged: the origin's text
-                elif higher_changed:
-                    carried[role] = ""
-            basis = _key(t.at(row, role_col["basis"])) if "basis" in role_col else ""
-            category = _key(t.at(row, role_col["category"])) if "category" in role_col else ""
-            unit = _key(t.at(row, role_col["unit"])) if "unit" in role_col else ""
-            comparator = _key(t.at(row, role_col["comparator"])) if "comparator" in role_col else ""
-            seen: set[int] = set()
-            for cell, period in value_cells:
-                if cell is None or id(cell) in seen:
-                    continue
-                seen.add(id(cell))
-                self.form.indicators.append(IndicatorCell(
-                    horizon=horizon, goal=carried["goal"] or None, level1=carried["level1"],
-                    level2=carried["level2"], name=carried["name"], basis=basis or None,
-                    category=category or None, period=period, value_raw=cell.text,
-                    unit_hint=unit or None, comparator_hint=comparator or None,
-                    table=t.index, row=row, col=cell.col))
+            name_cell = t.at(row, first.role_col["name"])
+            if name_cell is None or name_cell is t.at(row, first.periods[0][0]):
+                break  # a row of the next block, across the table
+            for seg in segments:
+                self._read_grid_row(seg, row)
             row += 1
         return row
 
-    def _horizon(self, labels: list[str]) -> str:
-        for text in [*labels, self.state.section]:
-            if V.LONG_TERM_WORDS.search(text):
+    def _grid_segments(self, paths: list[list[str]]) -> list["_GridSegment"]:
+        """The indicator column sets of a grid header. Usually one; the national project
+        template puts 中期 and 年度 side by side (一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值):
+        a hierarchy column seen again starts a new set, which shares the columns left of it."""
+        segments = [_GridSegment()]
+        shared_labels: list[str] = []
+        for col, path in enumerate(paths):
+            role = next((V.column_role(k) for k in reversed(path) if V.column_role(k)), None)
+            seg = segments[-1]
+            if role in HIERARCHY and role in seg.role_col and seg.value_cols:
+                seg = _GridSegment({k: c for k, c in seg.role_col.items() if k in ("goal", "level1")})
+                segments.append(seg)
+            if role == "value":
+                seg.value_cols.append((col, path))
+                seg.labels.extend(path)
+            elif role and role != "other":
+                seg.role_col.setdefault(role, col)
+            elif path and not role:
+                (seg.labels if seg.role_col else shared_labels).extend(path)
+        segments = [s for s in segments if "name" in s.role_col and s.value_cols]
+        for i, seg in enumerate(segments):
+            own = self._horizon_words(seg.labels)
+            if own:
+                seg.horizon = own
+            elif len(segments) > 1:  # side by side without words: 中期 left, 年度 right
+                seg.horizon = "annual" if i == len(segments) - 1 else "long_term"
+            else:
+                seg.horizon = self._horizon(shared_labels)
+        return segments
+
+    def _read_grid_row(self, seg: "_GridSegment", row: int) -> None:
+        t, role_col, carried = self.t, seg.role_col, seg.carried
+        name_cell = t.at(row, role_col["name"])
+        if name_cell is None:
+            return
+        value_cells = [(t.at(row, c), p) for c, p in seg.periods]
+        if not name_cell.text.strip() and not any(c is not None and c.text.strip() for c, _ in value_cells):
+            return  # an empty row inside the grid (or one side of a side-by-side grid)
+        higher_changed = False
+        for role in HIERARCHY:
+            if role not in role_col:
+                continue
+            cell = t.at(row, role_col[role])
+            text = _key(cell)
+            if cell is not None and cell.row == row and text:
+                carried[role] = text
+                higher_changed = True
+            elif cell is not None and cell.row < row:
+                carried[role] = text  # vertically merged: the origin's text
+            elif higher_changed:
+                carried[role] = ""
+        basis = _key(t.at(row, role_col["basis"])) if "basis" in role_col else ""
+        category = _key(t.at(row, role_col["category"])) if "category" in role_col else ""
+        unit = _key(t.at(row, role_col["unit"])) if "unit" in role_col else ""
+        comparator = _key(t.at(row, role_col["comparator"])) if "comparator" in role_col else ""
+        seen: set[int] = set()
+        for cell, period in value_cells:
+            if cell is None or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            self.form.indicators.append(IndicatorCell(
+                horizon=seg.horizon, goal=carried["goal"] or None, level1=carried["level1"],
+                level2=carried["level2"], name=carried["name"], basis=basis or None,
+                category=category or None, period=period, value_raw=cell.text,
+                unit_hint=unit or None, comparator_hint=comparator or None,
+                table=t.index, row=row, col=cell.col))
+
+    @staticmethod
+    def _horizon_words(labels: list[str]) -> str | None:
+        for text in labels:
+            if V.LONG_TERM_WORDS.search(text) or "中期" in text:
                 return "long_term"
             if V.ANNUAL_WORDS.search(text):
                 return "annual"
+        return None
+
+    def _horizon(self, labels: list[str]) -> str:
+        words = self._horizon_words([*labels, self.state.section])
+        if words:
+            return words
         # no word for it: a grid continued after a page break keeps the horizon it had
         return self.state.horizon or "annual"
 
