@@ -505,6 +505,10 @@ class NationalStyle:
     continuation_label: bool = True  # the continuation's left cell repeats the block label
     grid_label: str = "column"  # column: a merged cell left of the grid | section: a row above it
     goals_swapped: bool = False  # project: 年度目标 left of 中长期目标
+    # project: the Ministry template's own layout — 中期 and 年度 money side by side, and one grid
+    # 一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值 with 中期 left, 年度 right (both trees
+    # must then have the same 一级 labels, in the same order)
+    side_by_side: bool = False
 
     def word(self, key: str) -> Text:
         return self.words.get(key, NATIONAL_WORDS.get(key, key))
@@ -671,7 +675,7 @@ def national_department_document(f: NationalDepartmentForm) -> Document:
 
 def national_project_document(f: NationalProjectForm) -> Document:
     st = f.style
-    body = max(5, len(st.columns))
+    body = max(5, len(st.columns), 7 if st.side_by_side else 0)
     money = st.word("project_money") + (f"（{st.unit}）" if st.unit_in_label else "")
     before, top = _title_blocks(f.title, f.budget_year, st, not st.unit_in_label, body + 1)
     half = body // 2
@@ -681,6 +685,13 @@ def national_project_document(f: NationalProjectForm) -> Document:
             [C(money, rowspan=3), C(st.word("year_total")), C(f.total, colspan=body - 1)],
             [C(st.word("year_fiscal")), C(f.fiscal, colspan=body - 1)],
             [C(st.word("year_other")), C(f.other, colspan=body - 1)]]
+    if st.side_by_side:  # 中期资金 left of 年度资金; only the 年度 amounts are read
+        rows[2:5] = [[C(money, rowspan=3), C("中期资金总额："), C("9999", colspan=half - 1), C(st.word("year_total")),
+                      C(f.total, colspan=body - half - 1)],
+                     [C("其中：财政拨款"), C("8888", colspan=half - 1), C(st.word("year_fiscal")),
+                      C(f.fiscal, colspan=body - half - 1)],
+                     [C("其他资金"), C("1111", colspan=half - 1), C(st.word("year_other")),
+                      C(f.other, colspan=body - half - 1)]]
     lt, an = st.word("long_term_goal"), st.word("project_annual_goal")
     heads = [C(lt, colspan=half), C(an, colspan=body - half)]
     texts = [C(f.long_term_goal, colspan=half), C(f.annual_goal, colspan=body - half)]
@@ -690,10 +701,47 @@ def national_project_document(f: NationalProjectForm) -> Document:
     rows.append([C("总体目标", rowspan=2)] + heads)
     rows.append(texts)
     which, at = st.split if st.split else (None, None)
+    if st.side_by_side:
+        blocks = before + _national_tables(top, rows, [[_side_by_side_grid(f, st, body)]], st, body)
+        return Document(blocks, title=f.title)
     grids = [_grid_parts(f.long_term, st, "中长期绩效指标", body, at if which == 0 else None),
              _grid_parts(f.annual, st, "年度绩效指标", body, at if which == 1 else None)]
     blocks = before + _national_tables(top, rows, grids, st, body)
     return Document(blocks, title=f.title)
+
+
+SIDE_COLUMNS = ("l1", "l2", "l3", "value", "l2", "l3", "value")
+
+
+def _side_rows(f: NationalProjectForm) -> list:
+    """Per 一级 group, rows of (一级 label, 中期 (l2, ind) or None, 年度 (l2, ind) or None)."""
+    out = []
+    for (l1, lt_children), (l1b, an_children) in zip(f.long_term, f.annual):
+        assert clean(l1) == clean(l1b), "side by side: both trees need the same 一级 labels"
+        left = [(l2, ind) for l2, inds in lt_children for ind in inds]
+        right = [(l2, ind) for l2, inds in an_children for ind in inds]
+        n = max(len(left), len(right))
+        out.append((l1, [(left[k] if k < len(left) else None, right[k] if k < len(right) else None)
+                         for k in range(n)]))
+    return out
+
+
+def _side_by_side_grid(f: NationalProjectForm, st: NationalStyle, body: int) -> list:
+    words = [st.word(k) for k in SIDE_COLUMNS]
+    groups = _side_rows(f)
+    n = sum(len(rows) for _, rows in groups)
+    rows = [[C("绩效指标", rowspan=1 + n)] + [C(w) for w in words[:-1]] + [C(words[-1], colspan=body - 6)]]
+    for l1, pairs in groups:
+        for k, (left, right) in enumerate(pairs):
+            if k == 0:
+                row = [C(l1, rowspan=len(pairs) if st.merge == "vmerge" else 1)]
+            else:
+                row = [] if st.merge == "vmerge" else [C("" if st.merge == "blank" else l1)]
+            for side, last in ((left, False), (right, True)):
+                l2, ind = side if side else ("", Ind("", ("",)))
+                row += [C(l2), C(ind.name), C(ind.values[0], colspan=body - 6 if last else 1)]
+            rows.append(row)
+    return rows
 
 
 def _national_indicator(horizon, labels, ind, style: NationalStyle, fiscal_year):
@@ -749,10 +797,20 @@ def expected_national_project(f: NationalProjectForm, region: Region) -> dict:
              {"horizon": "annual", "code": None, "text": goal_text(f.annual_goal)}]
     if st.goals_swapped:
         goals.reverse()
-    indicators = [_national_indicator("long_term", labels, ind, st, None)
-                  for labels, ind in _carry(flatten(f.long_term, 2), st.merge)]
-    indicators += [_national_indicator("annual", labels, ind, st, y)
-                   for labels, ind in _carry(flatten(f.annual, 2), st.merge)]
+    if st.side_by_side:  # row by row: the 中期 indicator, then the 年度 one
+        side_style = NationalStyle(columns=("l1", "l2", "l3", "value"))
+        indicators = []
+        for l1, pairs in _side_rows(f):
+            for left, right in pairs:
+                for side, horizon, year in ((left, "long_term", None), (right, "annual", y)):
+                    if side:
+                        indicators.append(_national_indicator(horizon, [clean(l1), clean(side[0])], side[1],
+                                                              side_style, year))
+    else:
+        indicators = [_national_indicator("long_term", labels, ind, st, None)
+                      for labels, ind in _carry(flatten(f.long_term, 2), st.merge)]
+        indicators += [_national_indicator("annual", labels, ind, st, y)
+                       for labels, ind in _carry(flatten(f.annual, 2), st.merge)]
     return {
         "submission": _submission("project", "national_project", region, department=clean(f.department),
                                   project_name=clean(f.project_name),

@@ -236,7 +236,7 @@ WORDING = {
     "project_money": ["项目资金", "项目资金"],
     "year_total": ["年度资金总额：", "年度资金总额"],
     "year_fiscal": ["其中：财政拨款", "其中:财政拨款", "财政拨款"],
-    "long_term_goal": ["中长期目标", "中期目标", "长期目标"],
+    "long_term_goal": ["中长期目标", "中期目标", "长期目标", "中期目标（2024年—2026年）"],
 }
 
 
@@ -261,9 +261,9 @@ def national_style(draw, n_grids: int, grid_rows: list):
     )
 
 
-def national_ind(draw):
+def national_ind(draw, with_symbol=True):
     """An indicator of a national grid; with a bare number, a 计量单位 and a 计算符号."""
-    if draw(st.booleans()):
+    if with_symbol and draw(st.booleans()):
         value = draw(st.sampled_from(BARE_NUMBERS))
         unit, symbol = draw(st.sampled_from(UNITS)), draw(st.sampled_from(["≥", "≤", "=", "＝", ">", "大于等于", ""]))
     else:
@@ -292,12 +292,30 @@ def national_department(draw, year: int):
     return GeneratedForm("national_department", form, expected_national_department(form, region))
 
 
+def side_by_side_trees(draw):
+    """中期 and 年度 trees with the same 一级 labels (the Ministry template's own grid)."""
+    l1s = draw(st.lists(st.sampled_from(sorted(NATIONAL_LEVELS)), min_size=1, max_size=3, unique=True))
+    labels = [draw(label_text(l1)) for l1 in l1s]
+
+    def children(l1):
+        l2s = draw(st.lists(st.sampled_from(NATIONAL_LEVELS[l1]), min_size=1, max_size=2, unique=True))
+        return [(l2, [national_ind(draw, with_symbol=False) for _ in range(draw(st.integers(1, 2)))]) for l2 in l2s]
+    return ([(lab, children(l1)) for lab, l1 in zip(labels, l1s)],
+            [(lab, children(l1)) for lab, l1 in zip(labels, l1s)])
+
+
 @st.composite
 def national_project(draw, year: int):
     dept, region = draw(st.sampled_from(DEPARTMENTS))
-    long_term = tree(draw, NATIONAL_LEVELS, lambda: national_ind(draw), max_groups=2, max_inds=2)
-    annual = tree(draw, NATIONAL_LEVELS, lambda: national_ind(draw))
+    side = draw(st.integers(0, 3)) == 0
+    if side:
+        long_term, annual = side_by_side_trees(draw)
+    else:
+        long_term = tree(draw, NATIONAL_LEVELS, lambda: national_ind(draw), max_groups=2, max_inds=2)
+        annual = tree(draw, NATIONAL_LEVELS, lambda: national_ind(draw))
     style = draw(national_style(2, [_rows(long_term), _rows(annual)]))
+    if side:  # the template's own grid: no extra columns, no split
+        style.side_by_side, style.columns, style.split = True, ("l1", "l2", "l3", "value"), None
     total, fiscal, other = amount(draw), amount(draw), amount(draw)
     form = NationalProjectForm(
         project_name=draw(st.sampled_from(["教师培训经费", "系统运维经费", "农村公路养护补助资金"])),
