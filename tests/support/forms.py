@@ -123,6 +123,7 @@ class ProjectForm:
     trailing: tuple = (" ",)
     merge: str = "vmerge"
     labels: dict = field(default_factory=dict)
+    split_annual: "int | None" = None  # continue the annual grid in a second table after this many rows
 
 
 # --------------------------------------------------------------------------- layout
@@ -304,13 +305,26 @@ def project_document(f: ProjectForm) -> Document:
                  C(L["value"], colspan=3), C(L["standard"], rowspan=2)])
     rows.append([C(L["y2"]), C(L["y1"]), C(L["y0"])])
     an = flatten(f.annual, 3)
-    for (_, ind), labels in zip(an, _label_cells(an, f.merge)):
-        assert len(ind.values) == 3, ind
-        v = ind.values
-        rows.append(labels + [C(ind.name), C(v[0]), C(v[1]), C(v[2]), C(ind.basis)])
+    if f.split_annual:  # after a page break: a second table, header repeated, labels re-emitted
+        head = rows[-2:]
+        grouped = _group_rows(an)
+        tables = [rows, list(head)]
+        for part, out in ((grouped[:f.split_annual], tables[0]), (grouped[f.split_annual:], tables[1])):
+            for (_, _, ind), level in zip(part, _level_cells(part, f.merge)):
+                v = ind.values
+                out.append([c for c in level if c is not None]
+                           + [C(ind.name), C(v[0]), C(v[1]), C(v[2]), C(ind.basis)])
+    else:
+        tables = [rows]
+        for (_, ind), labels in zip(an, _label_cells(an, f.merge)):
+            assert len(ind.values) == 3, ind
+            v = ind.values
+            rows.append(labels + [C(ind.name), C(v[0]), C(v[1]), C(v[2]), C(ind.basis)])
 
     blocks = [P(f.annex)] if f.annex else []
-    blocks += [P(f.title, align="center", bold=True, size=14), Table(PROJ_WIDTHS, rows)]
+    blocks += [P(f.title, align="center", bold=True, size=14), Table(PROJ_WIDTHS, tables[0])]
+    for more in tables[1:]:
+        blocks += [P(""), Table(PROJ_WIDTHS, more)]
     blocks += [P(t) for t in f.trailing]
     return Document(blocks, title=f.title)
 

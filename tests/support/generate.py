@@ -11,7 +11,7 @@ insertions, 元 vs 万元 (unit line or unit in the block label), title in parag
 first merged rows, grid columns in another order, header wording variants, extra columns
 (指标值类型, 计量单位, 计算符号, 指标解释, 评（扣）分标准, 分值, 备注), empty rows and an empty
 column, a grid continued in a second table after a page break (left label repeated or
-blank, header repeated), a block label as a merged left cell or as a section row, a nested
+blank, header repeated; also the Hubei project's annual grid), a block label as a merged left cell or as a section row, a nested
 table inside a task cell, 中长期目标 | 年度目标 in either order, several forms per document.
 """
 
@@ -213,6 +213,9 @@ def hubei_project(draw, year: int):
         long_term=goal_tree(["长期目标"], 1), annual=goal_tree(codes, 3),
         annex=draw(st.sampled_from(["附表五：", None])), merge=draw(st.sampled_from(["vmerge", "blank", "repeat"])),
     )
+    n_annual = sum(_rows(t) for _, t in form.annual)
+    if n_annual > 1 and draw(st.integers(0, 2)) == 0:
+        form.split_annual = draw(st.integers(1, n_annual - 1))
     return GeneratedForm("hubei_project", form, expected_project(form, region, year))
 
 
