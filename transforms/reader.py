@@ -12,11 +12,11 @@ A table continued after a page break keeps the horizon of the grid it continues.
 """
 from __future__ import annotations
 
-from extractors.model import Cell, ExtractedDocument, Table
-from transforms import vocabulary as V
 import re
 from dataclasses import dataclass, field
 
+from extractors.model import Cell, ExtractedDocument, Table
+from transforms import vocabulary as V
 from transforms.records import FormRecord, FundingLine, Goal, IndicatorCell, Period, TaskLine
 from transforms.text import clean_label, clean_text
 
