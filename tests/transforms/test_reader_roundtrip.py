@@ -90,6 +90,11 @@ def assert_form(frames: dict, want: dict, sub: dict) -> None:
         assert g == w
 
 
+# Prefect's test server (started by the flow tests in the same session) keeps threads that draw
+# from the global random module while hypothesis generates: harmless here, so not a warning.
+pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies",
+                                        "ignore:Generating overly large repr")
+
 # Each example is a batch of BATCH documents normalized in one call, as the flow does:
 # pandera's fixed cost per call, not the reader, dominates the time of one document.
 BATCH = 10
@@ -101,7 +106,6 @@ BATCH = 10
           phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(documents(), min_size=BATCH, max_size=BATCH))
-@pytest.mark.filterwarnings("ignore:Generating overly large repr")  # a drawn batch is a large object
 def test_every_generated_form_reads_back_as_its_content(batch):
     assert_round_trip(batch)
 
