@@ -62,3 +62,28 @@ def test_the_continued_grid_and_the_money_checks(warehouse):
     # 年度资金总额 = 财政拨款 + 其他资金 and the 金额合计 row add up: no arithmetic warning
     checks = {c for (c,) in warehouse.execute("select distinct \"check\" from quality_issues").fetchall()}
     assert "funding_sum_mismatch" not in checks
+
+
+def test_tasks_show_only_the_current_version(prefect_harness, tmp_path):
+    import os
+    from dataclasses import replace
+
+    from tests.support.docx_builder import save
+    from tests.support.forms import Task, national_department_document
+    from tests.support.make_samples import EZHOU_FINANCE_NATIONAL
+
+    inbox = tmp_path / "inbox"
+    old = place(inbox, "national_department.docx", "2024/鄂州市/旧版.docx")
+    newer = replace(EZHOU_FINANCE_NATIONAL, tasks=[Task("预算编制与执行", "修订后的内容", "1300", "1250", "50")])
+    new = inbox / "2024/鄂州市/新版.docx"
+    save(national_department_document(newer), new)
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    os.utime(new, (1_700_000_600, 1_700_000_600))  # the later file supersedes the earlier one
+    db = tmp_path / "w.duckdb"
+    ingest(inbox=str(inbox), db=str(db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select t.task, t.content, t.amount_total_wan from tasks t "
+                           "join submissions s using (submission_id) order by seq").fetchall()
+        raw = con.execute("select count(*) from raw_tasks").fetchone()[0]
+    assert [(task, content, float(total)) for task, content, total in rows] == [("预算编制与执行", "修订后的内容", 1300.0)]
+    assert raw == 4  # the superseded version's three tasks stay in the base table
