@@ -193,6 +193,8 @@ def _normalize_form(rows: _Rows, f: SourceFile, form: FormRecord, options: Norma
     for seq, goal in enumerate(form.goals):
         rows.add("raw_goals", {"submission_id": sid, "horizon": goal.horizon, "code": goal.code,
                                "seq": seq, "text": goal.text})
+    for seq, task in enumerate(form.tasks):
+        rows.add("raw_tasks", _task_row(sid, seq, task, form.money_factor))
     first_indicator = len(rows.tables["raw_indicators"])
     for cell in form.indicators:
         value = parse_value(cell.value_raw)
@@ -218,6 +220,15 @@ def _normalize_form(rows: _Rows, f: SourceFile, form: FormRecord, options: Norma
     for finding in findings + form.findings:
         rows.add("raw_findings", _finding(f, sid, finding))
     return None
+
+
+def _task_row(sid: str, seq: int, task, money_factor: float) -> dict:
+    def wan(category: str):
+        amount = checks.amount(task.amounts_raw.get(category, ""))
+        return None if amount is None else round(amount * money_factor, 4)
+    return {"submission_id": sid, "seq": seq, "task": task.task, "content": task.content or None,
+            "amount_total_wan": wan("合计"), "amount_fiscal_wan": wan("财政拨款"),
+            "amount_other_wan": wan("其他资金"), "source_table": task.table, "source_row": task.row}
 
 
 def _finding(f: SourceFile, sid: str | None, finding: Finding) -> dict:

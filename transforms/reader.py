@@ -3,24 +3,53 @@
 A document is cut into forms (a table holding a form's header fields, or a title paragraph,
 starts a new form; a table without them continues the previous one, as after a page break).
 Each table is then scanned row by row for its blocks: header fields (label → next cell),
-the funding block (a header row with 当年金额), goal rows (长期目标 / 年度目标NN), section
-rows (a single cell across the table) and indicator grids (a header row with 一级/二级/三级
-labels; columns mapped from their stacked header labels, e.g. 指标值 → 近两年指标值 → 2022年).
+the funding block (a header row with 当年金额), the national templates' money blocks (年度主要任务
+with 任务名称/主要内容/预算金额, 项目资金 with 年度资金总额/其中：财政拨款/其他资金), goal rows
+(长期目标 / 年度目标NN, or 中长期目标 | 年度目标 side by side above their texts), section rows
+(a single cell across the table) and indicator grids (a header row with 一级/二级/三级 labels;
+columns mapped from their stacked header labels, e.g. 指标值 → 近两年指标值 → 2022年).
+A table continued after a page break keeps the horizon of the grid it continues.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from extractors.model import Cell, ExtractedDocument, Table
 from transforms import vocabulary as V
-from transforms.records import FormRecord, FundingLine, Goal, IndicatorCell, Period
+from transforms.records import FormRecord, FundingLine, Goal, IndicatorCell, Period, TaskLine
 from transforms.text import clean_label, clean_text
 
 HIERARCHY = ("goal", "level1", "level2", "name")
+# A code written after the department in 主管部门及代码: 鄂州市教育局（101001）, 湖北省财政厅 101
+_TRAILING_CODE = re.compile(r"[\s(（\[【]*[0-9A-Za-z\-—]{3,}[)）\]】]?$")
+
+
+@dataclass
+class _GridSegment:
+    """One set of indicator columns of a grid header (two when 中期 and 年度 sit side by side)."""
+
+    role_col: dict[str, int] = field(default_factory=dict)
+    value_cols: list[tuple[int, list[str]]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # its value headers and own block labels
+    horizon: str = "annual"
+    periods: list[tuple[int, Period]] = field(default_factory=list)
+    carried: dict[str, str] = field(default_factory=lambda: dict.fromkeys(HIERARCHY, ""))
+
+
+@dataclass
+class _FormState:
+    """What a form's tables share: a grid continued after a page break keeps its horizon."""
+
+    section: str = ""  # the last section title seen (长期绩效目标表, 年度绩效目标表 …)
+    horizon: str | None = None  # the horizon of the last indicator grid read
 
 
 def read_forms(doc: ExtractedDocument) -> list[FormRecord]:
     forms: list[FormRecord] = []
     pending: list[str] = []  # paragraphs since the last table: titles, 单位：万元
     current: FormRecord | None = None
+    state = _FormState()
     for block in doc.blocks:
         if block.kind == "paragraph":
             if block.text.strip():
@@ -32,10 +61,13 @@ def read_forms(doc: ExtractedDocument) -> list[FormRecord]:
         if current is None or titled or (_starts_form(table) and _has_content(current)):
             current = FormRecord(form_index=len(forms))
             forms.append(current)
+            state = _FormState()
         for text in pending:
             _note_title(current, text)
         pending = []
-        _TableReader(table, current).read()
+        # a nested table (inside a cell) is read for its content but must not move the
+        # horizon of the grids around it
+        _TableReader(table, current, state if table.parent is None else _FormState()).read()
     for form in forms:
         _classify(form)
     return [f for f in forms if _has_content(f) or f.titles]
@@ -50,20 +82,26 @@ def _starts_form(table: Table) -> bool:
 
 
 def _has_content(form: FormRecord) -> bool:
-    return bool(form.fields or form.funding or form.goals or form.indicators)
+    return bool(form.fields or form.funding or form.goals or form.indicators or form.tasks)
 
 
-def _note_title(form: FormRecord, text: str) -> None:
+def _note_title(form: FormRecord, text: str) -> bool:
+    """Note a title line (year, money unit); True when it is a title, not a section name."""
     key = clean_label(text)
     if not key:
-        return
+        return False
     form.titles.append(clean_text(text))
     unit = V.MONEY_UNIT.search(key)
     if unit:
-        form.money_factor = 1.0 if unit.group(1) == "万元" else 0.0001
+        form.money_factor = _factor(unit.group(1))
     year = V.TITLE_YEAR.search(key)
     if year and form.stated_year is None:
         form.stated_year = int(year.group(1))
+    return bool(unit or year or V.DEPARTMENT_TITLE.search(key) or V.PROJECT_TITLE.search(key))
+
+
+def _factor(unit: str) -> float:
+    return 1.0 if unit == "万元" else 0.0001
 
 
 def _classify(form: FormRecord) -> None:
@@ -74,21 +112,33 @@ def _classify(form: FormRecord) -> None:
         if "department" not in f:
             dept = f.get("supervising_department") or f.get("executing_unit")
             if dept:
-                f["department"] = dept
+                f["department"] = clean_label(_TRAILING_CODE.sub("", dept)) or clean_label(dept)
     elif "department" in f or V.DEPARTMENT_TITLE.search(titles):
         form.form_type = "department"
-    family = "hubei" if _is_hubei(form) else "generic"
-    form.layout = f"{family}_{form.form_type}" if form.form_type else "unknown"
+    form.layout = f"{_family(form, titles)}_{form.form_type}" if form.form_type else "unknown"
 
 
-def _is_hubei(form: FormRecord) -> bool:
+def _family(form: FormRecord, titles: str) -> str:
+    """hubei (the Hubei templates), national (the Ministry of Finance 申报表) or generic."""
     if form.form_type == "department":
-        return any(line.period == ("offset", 0) for line in form.funding)
-    return any(i.goal for i in form.indicators)
+        if "funding_grid" in form.blocks:
+            return "hubei"
+        if "tasks" in form.blocks or "申报表" in titles:
+            return "national"
+        return "generic"
+    if any(i.goal for i in form.indicators):
+        return "hubei"
+    if form.blocks & {"project_funding", "goal_pair"} or "申报表" in titles:
+        return "national"
+    return "generic"
 
 
 def _key(cell: Cell | None) -> str:
     return V.label_key(cell.text) if cell is not None else ""
+
+
+def _task_role(key: str) -> str | None:
+    return next((role for pattern, role in V.TASK_COLUMNS if pattern.match(key)), None)
 
 
 def _is_header_word(key: str) -> bool:
@@ -100,10 +150,10 @@ def _is_header_word(key: str) -> bool:
 
 
 class _TableReader:
-    def __init__(self, table: Table, form: FormRecord):
+    def __init__(self, table: Table, form: FormRecord, state: _FormState):
         self.t = table
         self.form = form
-        self.section = ""  # the last section title seen (长期绩效目标表, 年度绩效目标表 …)
+        self.state = state
 
     def read(self) -> None:
         t = self.t
@@ -114,22 +164,43 @@ class _TableReader:
             for k in keys:
                 if k and V.NOT_TARGET_FORM.match(k) and not self.form.not_target_form:
                     self.form.not_target_form = k
+            self._note_label_units(keys)
             if self._is_grid_header(r):
                 r = self._read_grid(r)
                 continue
             if any(c.row == r and V.FUNDING_AMOUNT_NOW.match(k) for c, k in zip(cells, keys)):
                 r = self._read_funding(r)
                 continue
+            if self._is_task_header(r):
+                r = self._read_tasks(r)
+                continue
+            if self._is_goal_pair(r):
+                r = self._read_goal_pair(r)
+                continue
             fresh = [c for c in cells if c.row == r and c.text.strip()]
-            if len(cells) == 1 and fresh:
-                self.section = _key(fresh[0])
-                _note_title(self.form, fresh[0].text)
+            if self._is_section_row(cells, fresh):
+                if not _note_title(self.form, fresh[0].text):
+                    self.state.section = _key(fresh[0])
             elif fresh and self._read_goal(r, cells):
                 pass
             else:
                 self._read_fields(cells)
+                self._read_project_funding(cells)
             self.form.labels_seen.extend(k for c, k in zip(cells, keys) if c.row == r and k and len(k) <= 12)
             r += 1
+
+    def _is_section_row(self, cells: list[Cell], fresh: list[Cell]) -> bool:
+        """One filled cell across the table (extra empty cells beside it do not count)."""
+        filled = [c for c in cells if c.text.strip()]
+        if len(fresh) != 1 or len(filled) != 1:
+            return False
+        return len(cells) == 1 or fresh[0].col_span >= max(2, self.t.n_cols // 2)
+
+    def _note_label_units(self, keys: list[str]) -> None:
+        for k in keys:
+            unit = V.LABEL_MONEY_UNIT.search(k) if k else None
+            if unit:
+                self.form.money_factor = _factor(unit.group(2))
 
     # -- header fields -----------------------------------------------------------------
     def _read_fields(self, cells: list[Cell]) -> None:
@@ -143,6 +214,94 @@ class _TableReader:
                     value = clean_label(value) if name != "project_code" else value.strip()
                 if value:
                     self.form.fields[name] = value
+
+    def _read_project_funding(self, cells: list[Cell]) -> None:
+        """项目资金: 年度资金总额 / 其中：财政拨款 / 其他资金, each label followed by its amount.
+        When a row holds 中期 and 年度 amounts side by side, the last (年度) one wins."""
+        found: dict[str, Cell] = {}
+        for i, cell in enumerate(cells[:-1]):
+            key = _key(cell)
+            category = next((c for p, c in V.PROJECT_FUNDING_LABELS if p.match(key)), None) if key else None
+            value_is_label = any(p.match(_key(cells[i + 1])) for p, _ in V.PROJECT_FUNDING_LABELS)
+            if category and not value_is_label:
+                found[category] = cells[i + 1]
+        for category, cell in found.items():
+            self.form.blocks.add("project_funding")
+            if cell.text.strip():
+                self.form.funding.append(FundingLine(
+                    "income", category, ("offset", 0), cell.text, "", self.t.index, cell.row, cell.col))
+
+    # -- 年度主要任务 (national department template) -------------------------------------------
+    def _is_task_header(self, r: int) -> bool:
+        roles = {_task_role(_key(c)) for c in self.t.row_cells(r) if c.row == r}
+        return {"task", "content"} <= roles
+
+    def _read_tasks(self, r: int) -> int:
+        t = self.t
+        last_header = self._header_rows_end(r, extra=lambda k: bool(_task_role(k) or V.LABEL_MONEY_UNIT.search(k)))
+        paths = self._column_paths(r, last_header)
+        role_col: dict[str, int] = {}
+        for col, path in enumerate(paths):
+            self._note_label_units(path)
+            role = next((_task_role(k) for k in reversed(path) if _task_role(k)), None)
+            if role:
+                role_col.setdefault(role, col)
+        self.form.blocks.add("tasks")
+        amount_roles = [a for a in ("合计", "财政拨款", "其他资金") if a in role_col]
+        first_amount = min((role_col[a] for a in amount_roles), default=None)
+        row = last_header + 1
+        while row < t.n_rows:
+            task_cell = t.at(row, role_col["task"])
+            if task_cell is None or self._is_grid_header(row) or self._is_task_header(row):
+                break
+            if first_amount is not None and task_cell is t.at(row, first_amount):
+                break  # a row of the next block (年度总体目标 | text across the table)
+            amounts = {a: t.at(row, role_col[a]) for a in amount_roles}
+            key = _key(task_cell)
+            if V.TASK_TOTAL_ROW.match(key):
+                for category, cell in amounts.items():
+                    if cell is not None and cell.text.strip():
+                        self.form.funding.append(FundingLine(
+                            "income", category, ("offset", 0), cell.text, "", t.index, row, cell.col))
+                return row + 1
+            content_cell = t.at(row, role_col["content"]) if "content" in role_col else None
+            content = clean_text(content_cell.text) if content_cell is not None and content_cell is not task_cell else ""
+            raw = {a: (c.text if c is not None else "") for a, c in amounts.items()}
+            if not key and not content and not any(v.strip() for v in raw.values()):
+                row += 1  # an empty row inside the block
+                continue
+            if V.field_of(task_cell.text) or V.GOAL_ANNUAL.match(key) or V.GOAL_LONG.match(key):
+                break
+            self.form.tasks.append(TaskLine(clean_text(task_cell.text), content, raw, t.index, row))
+            row += 1
+        return row
+
+    # -- goals ---------------------------------------------------------------------------
+    def _is_goal_pair(self, r: int) -> bool:
+        """中长期目标 | 年度目标 as column heads, their texts in the row below."""
+        fresh = [_key(c) for c in self.t.row_cells(r) if c.row == r]
+        return (r + 1 < self.t.n_rows and any(V.GOAL_LONG.match(k) for k in fresh if k)
+                and any(V.GOAL_ANNUAL.match(k) for k in fresh if k))
+
+    def _read_goal_pair(self, r: int) -> int:
+        t = self.t
+        self.form.blocks.add("goal_pair")
+        for cell in t.row_cells(r):
+            key = _key(cell)
+            if cell.row != r or not key:
+                continue
+            horizon = "long_term" if V.GOAL_LONG.match(key) else "annual" if V.GOAL_ANNUAL.match(key) else None
+            below = t.at(r + 1, cell.col)
+            if horizon is None or below is None or below.row != r + 1:
+                continue
+            if horizon == "long_term":
+                until = V.UNTIL_YEAR.search(key) or re.search(r"(\d{4})年?\)$", key)
+                if until:
+                    self.form.long_term_until = int(until.group(1))
+            text = clean_text(below.text)
+            if text:
+                self.form.goals.append(Goal(horizon, None, text))
+        return r + 2
 
     # -- goals ---------------------------------------------------------------------------
     def _read_goal(self, r: int, cells: list[Cell]) -> bool:
@@ -186,6 +345,7 @@ class _TableReader:
                     amount_cols.append((col, ("year", int(year.group(1)))))
         if not amount_cols:
             return last_header + 1
+        self.form.blocks.add("funding_grid")
         first = min([c for c, _ in amount_cols] + share_cols)
         row = last_header + 1
         while row < t.n_rows:
@@ -223,75 +383,110 @@ class _TableReader:
     def _read_grid(self, r: int) -> int:
         t = self.t
         last_header = self._header_rows_end(r)
-        paths = self._column_paths(r, last_header)
-        role_col: dict[str, int] = {}
-        value_cols: list[tuple[int, list[str]]] = []
-        block_labels: list[str] = []
-        for col, path in enumerate(paths):
-            role = next((V.column_role(k) for k in reversed(path) if V.column_role(k)), None)
-            if role == "value":
-                value_cols.append((col, path))
-            elif role and role != "other":
-                role_col.setdefault(role, col)
-            elif path and not role:
-                block_labels.extend(path)
-        horizon = self._horizon(block_labels)
-        periods = self._value_periods(value_cols, horizon, min(last_header + 1, t.n_rows - 1))
-        if horizon == "annual":
-            self._note_history_years([p for _, p in periods])
-        if "name" not in role_col or not periods:
+        segments = self._grid_segments(self._column_paths(r, last_header))
+        if not segments:
             return last_header + 1
-        carried = dict.fromkeys(HIERARCHY, "")
+        probe = min(last_header + 1, t.n_rows - 1)
+        for seg in segments:
+            seg.periods = self._value_periods(seg.value_cols, seg.horizon, probe)
+            if seg.horizon == "annual":
+                self._note_history_years([p for _, p in seg.periods])
+        self.state.horizon = segments[-1].horizon
+        first = segments[0]
         row = last_header + 1
-        first_value_col = periods[0][0]
         while row < t.n_rows:
             if self._is_grid_header(row):
                 break
-            name_cell = t.at(row, role_col["name"])
-            if name_cell is None or name_cell is t.at(row, first_value_col):
-                break
-            value_cells = [(t.at(row, c), p) for c, p in periods]
-            if not name_cell.text.strip() and not any(c is not None and c.text.strip() for c, _ in value_cells):
-                row += 1  # an empty row inside the grid
-                continue
-            higher_changed = False
-            for role in HIERARCHY:
-                if role not in role_col:
-                    continue
-                cell = t.at(row, role_col[role])
-                text = _key(cell)
-                if cell is not None and cell.row == row and text:
-                    carried[role] = text
-                    higher_changed = True
-                elif cell is not None and cell.row < row:
-                    carried[role] = text  # vertically merged: the origin's text
-                elif higher_changed:
-                    carried[role] = ""
-            basis = _key(t.at(row, role_col["basis"])) if "basis" in role_col else ""
-            category = _key(t.at(row, role_col["category"])) if "category" in role_col else ""
-            unit = _key(t.at(row, role_col["unit"])) if "unit" in role_col else ""
-            comparator = _key(t.at(row, role_col["comparator"])) if "comparator" in role_col else ""
-            seen: set[int] = set()
-            for cell, period in value_cells:
-                if cell is None or id(cell) in seen:
-                    continue
-                seen.add(id(cell))
-                self.form.indicators.append(IndicatorCell(
-                    horizon=horizon, goal=carried["goal"] or None, level1=carried["level1"],
-                    level2=carried["level2"], name=carried["name"], basis=basis or None,
-                    category=category or None, period=period, value_raw=cell.text,
-                    unit_hint=unit or None, comparator_hint=comparator or None,
-                    table=t.index, row=row, col=cell.col))
+            name_cell = t.at(row, first.role_col["name"])
+            if name_cell is None or name_cell is t.at(row, first.periods[0][0]):
+                break  # a row of the next block, across the table
+            for seg in segments:
+                self._read_grid_row(seg, row)
             row += 1
         return row
 
-    def _horizon(self, block_labels: list[str]) -> str:
-        for text in [*block_labels, self.section]:
-            if V.LONG_TERM_WORDS.search(text):
+    def _grid_segments(self, paths: list[list[str]]) -> list["_GridSegment"]:
+        """The indicator column sets of a grid header. Usually one; the national project
+        template puts 中期 and 年度 side by side (一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值):
+        a hierarchy column seen again starts a new set, which shares the columns left of it."""
+        segments = [_GridSegment()]
+        shared_labels: list[str] = []
+        for col, path in enumerate(paths):
+            role = next((V.column_role(k) for k in reversed(path) if V.column_role(k)), None)
+            seg = segments[-1]
+            if role in HIERARCHY and role in seg.role_col and seg.value_cols:
+                seg = _GridSegment({k: c for k, c in seg.role_col.items() if k in ("goal", "level1")})
+                segments.append(seg)
+            if role == "value":
+                seg.value_cols.append((col, path))
+                seg.labels.extend(path)
+            elif role and role != "other":
+                seg.role_col.setdefault(role, col)
+            elif path and not role:
+                (seg.labels if seg.role_col else shared_labels).extend(path)
+        segments = [s for s in segments if "name" in s.role_col and s.value_cols]
+        for i, seg in enumerate(segments):
+            own = self._horizon_words(seg.labels)
+            if own:
+                seg.horizon = own
+            elif len(segments) > 1:  # side by side without words: 中期 left, 年度 right
+                seg.horizon = "annual" if i == len(segments) - 1 else "long_term"
+            else:
+                seg.horizon = self._horizon(shared_labels)
+        return segments
+
+    def _read_grid_row(self, seg: "_GridSegment", row: int) -> None:
+        t, role_col, carried = self.t, seg.role_col, seg.carried
+        name_cell = t.at(row, role_col["name"])
+        if name_cell is None:
+            return
+        value_cells = [(t.at(row, c), p) for c, p in seg.periods]
+        if not name_cell.text.strip() and not any(c is not None and c.text.strip() for c, _ in value_cells):
+            return  # an empty row inside the grid (or one side of a side-by-side grid)
+        higher_changed = False
+        for role in HIERARCHY:
+            if role not in role_col:
+                continue
+            cell = t.at(row, role_col[role])
+            text = _key(cell)
+            if cell is not None and cell.row == row and text:
+                carried[role] = text
+                higher_changed = True
+            elif cell is not None and cell.row < row:
+                carried[role] = text  # vertically merged: the origin's text
+            elif higher_changed:
+                carried[role] = ""
+        basis = _key(t.at(row, role_col["basis"])) if "basis" in role_col else ""
+        category = _key(t.at(row, role_col["category"])) if "category" in role_col else ""
+        unit = _key(t.at(row, role_col["unit"])) if "unit" in role_col else ""
+        comparator = _key(t.at(row, role_col["comparator"])) if "comparator" in role_col else ""
+        seen: set[int] = set()
+        for cell, period in value_cells:
+            if cell is None or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            self.form.indicators.append(IndicatorCell(
+                horizon=seg.horizon, goal=carried["goal"] or None, level1=carried["level1"],
+                level2=carried["level2"], name=carried["name"], basis=basis or None,
+                category=category or None, period=period, value_raw=cell.text,
+                unit_hint=unit or None, comparator_hint=comparator or None,
+                table=t.index, row=row, col=cell.col))
+
+    @staticmethod
+    def _horizon_words(labels: list[str]) -> str | None:
+        for text in labels:
+            if V.LONG_TERM_WORDS.search(text) or "中期" in text:
                 return "long_term"
             if V.ANNUAL_WORDS.search(text):
                 return "annual"
-        return "annual"
+        return None
+
+    def _horizon(self, labels: list[str]) -> str:
+        words = self._horizon_words([*labels, self.state.section])
+        if words:
+            return words
+        # no word for it: a grid continued after a page break keeps the horizon it had
+        return self.state.horizon or "annual"
 
     def _value_periods(self, value_cols, horizon: str, probe_row: int) -> list[tuple[int, Period]]:
         """Each value column's period, from its most specific header label."""
@@ -327,13 +522,13 @@ class _TableReader:
                 self.form.history_year = implied
 
     # -- shared header handling -----------------------------------------------------------
-    def _header_rows_end(self, r: int) -> int:
+    def _header_rows_end(self, r: int, extra=None) -> int:
         """The last row of a (possibly multi-row) header starting at row r."""
         t = self.t
         end = r
         while end + 1 < t.n_rows:
             fresh = [c for c in t.row_cells(end + 1) if c.row == end + 1 and c.text.strip()]
-            if not fresh or not all(_is_header_word(_key(c)) for c in fresh):
+            if not fresh or not all(_is_header_word(_key(c)) or (extra and extra(_key(c))) for c in fresh):
                 break
             end += 1
         return end

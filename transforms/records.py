@@ -56,6 +56,17 @@ class IndicatorCell:
     col: int
 
 
+@dataclass(slots=True)
+class TaskLine:
+    """One row of 年度主要任务 (national department template)."""
+
+    task: str
+    content: str
+    amounts_raw: dict[str, str]  # 合计 | 财政拨款 | 其他资金 → cell text
+    table: int
+    row: int
+
+
 @dataclass
 class FormRecord:
     form_index: int
@@ -70,6 +81,8 @@ class FormRecord:
     funding: list[FundingLine] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     indicators: list[IndicatorCell] = field(default_factory=list)
+    tasks: list[TaskLine] = field(default_factory=list)
+    blocks: set[str] = field(default_factory=set)  # blocks found: funding_grid, tasks, project_funding, goal_pair
     findings: list[Finding] = field(default_factory=list)
     labels_seen: list[str] = field(default_factory=list)
     not_target_form: str | None = None  # the label that shows this is another kind of form

@@ -74,6 +74,24 @@ class Goals(pa.DataFrameModel):
         coerce = True
 
 
+class Tasks(pa.DataFrameModel):
+    """年度主要任务 of the national department template: one row per task, money in 万元."""
+
+    submission_id: Series[str]
+    seq: Series[int] = pa.Field(ge=0)
+    task: Series[str] = pa.Field(str_length={"min_value": 1})
+    content: Series[str] = pa.Field(nullable=True)
+    amount_total_wan: Series[float] = pa.Field(nullable=True, ge=-1e12, le=1e12)
+    amount_fiscal_wan: Series[float] = pa.Field(nullable=True, ge=-1e12, le=1e12)
+    amount_other_wan: Series[float] = pa.Field(nullable=True, ge=-1e12, le=1e12)
+    source_table: Series[int] = pa.Field(ge=0)
+    source_row: Series[int] = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
 class Indicators(pa.DataFrameModel):
     submission_id: Series[str]
     horizon: Series[str] = pa.Field(isin=HORIZONS)
@@ -144,5 +162,6 @@ MODELS = {
     "raw_funding": Funding,
     "raw_goals": Goals,
     "raw_indicators": Indicators,
+    "raw_tasks": Tasks,
     "raw_findings": Findings,
 }

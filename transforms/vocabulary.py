@@ -23,7 +23,9 @@ FIELD_PATTERNS: list[tuple[re.Pattern, str]] = [
 # Indicator grid columns. Checked in this order on each header label of a column, because
 # several roles contain 指标值 (指标值确定依据, 指标值类型) and must win over "value".
 COLUMN_ROLES: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(确定依据|设定依据|绩效标准|评价标准|评分标准|评\(扣\)分标准|扣分标准)"), "basis"),
+    # 评（扣）分标准 is a scoring rule, not the basis of the value: checked first, as "other"
+    (re.compile(r"(评\(扣\)分标准|评分标准|扣分标准)"), "other"),
+    (re.compile(r"(确定依据|设定依据|绩效标准|评价标准)"), "basis"),
     (re.compile(r"^指标分类$"), "category"),
     (re.compile(r"^计量单位$|^单位$"), "unit"),
     (re.compile(r"^计算符号$|^符号$"), "comparator"),
@@ -56,9 +58,28 @@ FUNDING_DIRECTIONS = [(re.compile(r"收入"), "income"), (re.compile(r"支出"),
 FUNDING_TOTAL = re.compile(r"^(合计|总计|收入合计|支出合计|小计)$")
 
 # Goal rows: label → horizon, with an optional number giving the code.
-GOAL_LONG = re.compile(r"^(中长期|长期)(绩效)?目标:?(\(?截[止至](\d{4})年?\)?)?$")
+GOAL_LONG = re.compile(r"^(中长期|长期|中期)(绩效)?目标:?(\(?截[止至](\d{4})年?\)?|\(\d{4}年?[-—–~至]+(\d{4})年?\))?$")
 GOAL_ANNUAL = re.compile(r"^年度(总体|绩效)?目标(\d+)?$")
 UNTIL_YEAR = re.compile(r"截[止至](\d{4})")
+
+# National department template: 年度主要任务 (任务名称 | 主要内容 | 预算金额 总额/财政拨款/其他资金).
+TASK_COLUMNS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"^(任务名称|主要任务|任务)$"), "task"),
+    (re.compile(r"^(主要内容|任务内容|工作内容)$"), "content"),
+    (re.compile(r"^(总额|合计|小计|金额合计|预算总额)$"), "合计"),
+    (re.compile(r"^(其中:)?财政拨款(资金)?$"), "财政拨款"),
+    (re.compile(r"^(其中:)?其他资金$"), "其他资金"),
+]
+TASK_TOTAL_ROW = re.compile(r"^(金额合计|合计|总计)$")
+
+# National project template: 项目资金（万元） 年度资金总额 / 其中：财政拨款 / 其他资金.
+PROJECT_FUNDING_LABELS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"^(年度资金总额|年度资金合计|年度预算资金总额)$"), "合计"),
+    (re.compile(r"^(其中:)?财政拨款(资金)?$"), "财政拨款"),
+    (re.compile(r"^(其中:)?其他资金$"), "其他资金"),
+]
+# A money unit stated inside a block label: 项目资金（万元）, 预算金额（元）.
+LABEL_MONEY_UNIT = re.compile(r"(资金|金额|预算)\((万元|元)\)$")
 
 # Horizon words in section titles and block labels.
 LONG_TERM_WORDS = re.compile(r"长期")

@@ -40,8 +40,9 @@ PUBLIC_VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quali
                 "submission_status", "city_rollup", "province_rollup")
 
 #: keys of ``Warehouse.append``; order = insert order (deletes go in reverse)
-APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_findings")
-CHILD_TABLES = ("raw_funding", "raw_goals", "raw_indicators")
+APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks",
+                 "raw_findings")
+CHILD_TABLES = ("raw_funding", "raw_goals", "raw_indicators", "raw_tasks")
 SCAN_COLUMNS = ("path", "sha256", "size_bytes", "modified_at", "kind", "ignore_reason")
 COUNT_KEYS = ("files_seen", "files_processed", "forms_loaded", "findings")
 

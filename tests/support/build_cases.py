@@ -5,6 +5,8 @@
 Writes
 * tests/cases/seed_000_department_hubei.docx + .expected.json   (from seed_forms.SEED_000)
 * tests/cases/seed_003_project_hubei.docx + .expected.json      (from seed_forms.SEED_003)
+* tests/cases/national_department.docx + .expected.json      (make_samples.EZHOU_FINANCE_NATIONAL)
+* tests/cases/national_project.docx + .expected.json         (make_samples.TEACHER_TRAINING)
 * samples/inbox/**  and tests/cases/sample_inbox.expected.json  (make_samples.py)
 
 Output is deterministic: re-running rewrites nothing when the sources did not change.
@@ -18,7 +20,9 @@ from pathlib import Path
 
 from . import make_samples, seed_forms
 from .docx_builder import save
-from .forms import department_document, expected_department, expected_project, project_document
+from .forms import (department_document, expected_department, expected_national_department,
+                    expected_national_project, expected_project, national_department_document,
+                    national_project_document, project_document)
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "cases"
@@ -35,10 +39,23 @@ SEED_CASES = {
 }
 
 
+# One golden case per national layout (the Hubei layouts have the seeds).
+GOLDEN_CASES = {
+    "national_department": (
+        lambda: national_department_document(make_samples.EZHOU_FINANCE_NATIONAL),
+        lambda: expected_national_department(make_samples.EZHOU_FINANCE_NATIONAL, make_samples.REGION_EZHOU),
+    ),
+    "national_project": (
+        lambda: national_project_document(make_samples.TEACHER_TRAINING),
+        lambda: expected_national_project(make_samples.TEACHER_TRAINING, make_samples.REGION_HUANGSHI),
+    ),
+}
+
+
 def build_seed_cases(cases: Path = CASES) -> list:
     cases.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem, (doc, expected) in SEED_CASES.items():
+    for stem, (doc, expected) in {**SEED_CASES, **GOLDEN_CASES}.items():
         save(doc(), cases / f"{stem}.docx")
         make_samples.write_json(cases / f"{stem}.expected.json", expected())
         written += [cases / f"{stem}.docx", cases / f"{stem}.expected.json"]

@@ -150,6 +150,10 @@ VALUES.update({
     "24小时": Q(24, "小时"),
     "17个": Q(17, "个"),
     "1.2亿元": Q(1.2, "亿元"),
+    # bare numbers whose unit is in a 计量单位 column (national template samples)
+    "90": Q(90),
+    "95": Q(95),
+    "1200": Q(1200),
     "3.6亿元": Q(3.6, "亿元"),
     "4.5亿": Q(4.5, "亿"),
     # comparator words and signs

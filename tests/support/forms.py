@@ -1,10 +1,16 @@
-"""Content model of the two Hubei layouts, their Word rendering, and expected outputs.
+"""Content model of the form layouts, their Word rendering, and expected outputs.
 
-One model, used by the seed rebuilds (seed_forms.py) and by the sample inbox
-(make_samples.py):
+One model, used by the seed rebuilds (seed_forms.py), the sample inbox (make_samples.py)
+and the round-trip generator (generate.py):
 
 * ``DepartmentForm`` -> layout ``hubei_department`` (部门整体绩效目标表, seed 000)
 * ``ProjectForm``    -> layout ``hubei_project`` (XX专项预算绩效目标 / 附表五, seed 003)
+* ``NationalDepartmentForm`` -> ``national_department`` (部门（单位）整体支出绩效目标申报表)
+* ``NationalProjectForm``    -> ``national_project`` (项目支出绩效目标申报表)
+
+The national forms carry a ``NationalStyle``: how the same content is written (title in a
+paragraph or in the first merged row, 元 or 万元, grid columns in any order with extra ones,
+header wording, merges, empty rows/columns, a grid continued in a second table).
 
 Indicator grids are trees, so merges come from the structure, not from text:
 
@@ -31,7 +37,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .docx_builder import C, Document, P, Table, Text, content, lines_br, text_of
+from .docx_builder import C, Cell, Document, P, Table, Text, content, lines_br, text_of
 from .expected_values import parse_value
 
 # --------------------------------------------------------------------------- model
@@ -45,6 +51,8 @@ class Ind:
     values: tuple  # 1 value (long-term grid) or 3 values (annual grid: Y-2, Y-1, Y)
     basis: Text = ""
     category: "Text | None" = None
+    unit: Text = ""  # 计量单位 column (national layouts with that column)
+    symbol: Text = ""  # 计算符号 column
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,7 @@ class ProjectForm:
     trailing: tuple = (" ",)
     merge: str = "vmerge"
     labels: dict = field(default_factory=dict)
+    split_annual: "int | None" = None  # continue the annual grid in a second table after this many rows
 
 
 # --------------------------------------------------------------------------- layout
@@ -296,13 +305,26 @@ def project_document(f: ProjectForm) -> Document:
                  C(L["value"], colspan=3), C(L["standard"], rowspan=2)])
     rows.append([C(L["y2"]), C(L["y1"]), C(L["y0"])])
     an = flatten(f.annual, 3)
-    for (_, ind), labels in zip(an, _label_cells(an, f.merge)):
-        assert len(ind.values) == 3, ind
-        v = ind.values
-        rows.append(labels + [C(ind.name), C(v[0]), C(v[1]), C(v[2]), C(ind.basis)])
+    if f.split_annual:  # after a page break: a second table, header repeated, labels re-emitted
+        head = rows[-2:]
+        grouped = _group_rows(an)
+        tables = [rows, list(head)]
+        for part, out in ((grouped[:f.split_annual], tables[0]), (grouped[f.split_annual:], tables[1])):
+            for (_, _, ind), level in zip(part, _level_cells(part, f.merge)):
+                v = ind.values
+                out.append([c for c in level if c is not None]
+                           + [C(ind.name), C(v[0]), C(v[1]), C(v[2]), C(ind.basis)])
+    else:
+        tables = [rows]
+        for (_, ind), labels in zip(an, _label_cells(an, f.merge)):
+            assert len(ind.values) == 3, ind
+            v = ind.values
+            rows.append(labels + [C(ind.name), C(v[0]), C(v[1]), C(v[2]), C(ind.basis)])
 
     blocks = [P(f.annex)] if f.annex else []
-    blocks += [P(f.title, align="center", bold=True, size=14), Table(PROJ_WIDTHS, rows)]
+    blocks += [P(f.title, align="center", bold=True, size=14), Table(PROJ_WIDTHS, tables[0])]
+    for more in tables[1:]:
+        blocks += [P(""), Table(PROJ_WIDTHS, more)]
     blocks += [P(t) for t in f.trailing]
     return Document(blocks, title=f.title)
 
@@ -446,7 +468,380 @@ def expected_project(f: ProjectForm, region: Region, budget_year: int) -> dict:
     }
 
 
+
+# --------------------------------------------------------------------------- national templates
+
+
+@dataclass(frozen=True)
+class Task:
+    """One 年度主要任务 row: 任务名称 | 主要内容 | 预算金额 总额 / 财政拨款 / 其他资金."""
+
+    name: Text
+    content: Text = ""
+    total: Text = ""
+    fiscal: Text = ""
+    other: Text = ""
+
+
+# Grid column keys and their default header words; extra columns the reader must ignore
+# (or use: 计量单位 supplies a unit, 计算符号 a comparator).
+NATIONAL_WORDS = {
+    "l1": "一级指标", "l2": "二级指标", "l3": "三级指标", "value": "指标值", "basis": "指标值确定依据",
+    "value_type": "指标值类型", "unit": "计量单位", "symbol": "计算符号", "explain": "指标解释",
+    "score": "评（扣）分标准", "weight": "分值", "note": "备注",
+    # field and block labels
+    "department": "部门（单位）名称", "tasks": "年度主要任务", "task": "任务名称", "content": "主要内容",
+    "money": "预算金额", "task_total": "金额合计", "annual_goal": "年度总体目标",
+    "supervising": "主管部门及代码", "executing": "实施单位", "project_money": "项目资金",
+    "year_total": "年度资金总额：", "year_fiscal": "其中：财政拨款", "year_other": "其他资金",
+    "long_term_goal": "中长期目标", "project_annual_goal": "年度目标",
+}
+EXTRA_COLUMNS = ("value_type", "unit", "symbol", "explain", "score", "weight", "note")
+# What the noise columns hold (never read back).
+_NOISE = {"value_type": "定量", "explain": "反映任务完成情况", "score": "完成得满分，否则酌情扣分",
+          "weight": "10", "note": ""}
+# 计算符号 → comparator, as the issue specifies it (written here by hand, not imported).
+SYMBOLS = {"≥": ">=", "≤": "<=", "=": "=", "＝": "=", ">": ">", "<": "<", "＞": ">", "＜": "<",
+           "大于等于": ">=", "小于等于": "<="}
+
+
+@dataclass
+class NationalStyle:
+    title_in_table: bool = False  # title / （YYYY年度） / 单位 as merged rows instead of paragraphs
+    unit: str = "万元"  # 万元 | 元
+    unit_in_label: bool = False  # 预算金额（万元）/ 项目资金（万元） instead of a 单位：万元 line
+    columns: tuple = ("l1", "l2", "l3", "value", "basis")  # grid columns, in order
+    words: dict = field(default_factory=dict)  # header wording overrides (key -> label)
+    merge: str = "vmerge"  # vmerge | blank | repeat, as in _label_cells
+    empty_rows: bool = False  # an empty row after the tasks and after each grid
+    empty_col: bool = False  # an empty column at the right of the table
+    split: "tuple | None" = None  # (grid index, rows): continue that grid in a second table
+    continuation_label: bool = True  # the continuation's left cell repeats the block label
+    grid_label: str = "column"  # column: a merged cell left of the grid | section: a row above it
+    goals_swapped: bool = False  # project: 年度目标 left of 中长期目标
+    # project: the Ministry template's own layout — 中期 and 年度 money side by side, and one grid
+    # 一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值 with 中期 left, 年度 right (both trees
+    # must then have the same 一级 labels, in the same order)
+    side_by_side: bool = False
+
+    def word(self, key: str) -> Text:
+        return self.words.get(key, NATIONAL_WORDS.get(key, key))
+
+
+@dataclass
+class NationalDepartmentForm:
+    department: Text
+    budget_year: int
+    tasks: list  # [Task]
+    total: Task  # the 金额合计 row (its name is not used)
+    annual_goal: Text
+    annual: list  # tree L1 -> L2 -> Ind (1 value each)
+    style: NationalStyle = field(default_factory=NationalStyle)
+    title: str = "部门（单位）整体支出绩效目标申报表"
+
+
+@dataclass
+class NationalProjectForm:
+    project_name: Text
+    department: str  # the 主管部门 without its code
+    department_code: str  # "" or the code written after it: 鄂州市教育局（101001）
+    executing_unit: Text
+    budget_year: int
+    total: Text  # 年度资金总额
+    fiscal: Text  # 其中：财政拨款
+    other: Text  # 其他资金
+    long_term_goal: Text
+    annual_goal: Text
+    long_term: list  # tree L1 -> L2 -> Ind (1 value each)
+    annual: list
+    style: NationalStyle = field(default_factory=NationalStyle)
+    title: str = "项目支出绩效目标申报表"
+
+    @property
+    def supervising_department(self) -> str:
+        return f"{self.department}（{self.department_code}）" if self.department_code else self.department
+
+
+def _group_rows(flat) -> list:
+    """[(path, starts, ind)]: the full label path of each row and where its groups start."""
+    out, path = [], {}
+    for labels, ind in flat:
+        starts = []
+        for i, lab in enumerate(labels):
+            if lab is not None:
+                path[i] = lab[0]
+            starts.append(lab is not None)
+        out.append(([path[i] for i in range(len(labels))], starts, ind))
+    return out
+
+
+def _level_cells(rows, merge: str) -> list:
+    """Per row, per level: the Cell to write, or None where a vertical merge continues."""
+    out = []
+    for j, (path, starts, _) in enumerate(rows):
+        # a group also starts on the first row of a table part (a continuation re-emits it)
+        starts = [True] * len(starts) if j == 0 else starts
+        cells = []
+        for i, label in enumerate(path):
+            if starts[i]:
+                span = 1
+                while (merge == "vmerge" and j + span < len(rows)
+                       and not any(rows[j + span][1][: i + 1])):
+                    span += 1
+                cells.append(C(label, rowspan=span))
+            else:
+                cells.append(None if merge == "vmerge" else C("") if merge == "blank" else C(label))
+        out.append(cells)
+    return out
+
+
+def _grid_parts(tree, style: NationalStyle, label: Text, body: int, split: "int | None") -> list:
+    """An indicator grid as row lists: one part, or two when it continues in a second table."""
+    rows = _group_rows(flatten(tree, 2))
+    parts = [rows[:split], rows[split:]] if split else [rows]
+    cols = list(style.columns)
+    extra = body - len(cols)
+    out = []
+    for k, part in enumerate(parts):
+        table_rows = []
+        n_data = len(part) + (1 if style.empty_rows and k == len(parts) - 1 else 0)
+        left_label = label if (k == 0 or style.continuation_label) else ""
+        if style.grid_label == "section" and k == 0:
+            table_rows.append([C(label, colspan=body + 1)])
+            left_label = ""
+        head = [C(left_label, rowspan=1 + n_data)]
+        for c, key in enumerate(cols):
+            head.append(C(style.word(key), colspan=1 + (extra if c == len(cols) - 1 else 0)))
+        table_rows.append(head)
+        levels = _level_cells(part, style.merge)
+        for (path, _, ind), level in zip(part, levels):
+            row = []
+            for c, key in enumerate(cols):
+                span = 1 + (extra if c == len(cols) - 1 else 0)
+                if key in ("l1", "l2"):
+                    cell = level[0 if key == "l1" else 1]
+                    if cell is None:
+                        continue
+                    cell = Cell(cell.body, span, cell.rowspan)
+                else:
+                    text = {"l3": ind.name, "value": ind.values[0], "basis": ind.basis, "unit": ind.unit,
+                            "symbol": ind.symbol}.get(key, _NOISE.get(key, ""))
+                    cell = C(text, colspan=span)
+                row.append(cell)
+            table_rows.append(row)
+        if style.empty_rows and k == len(parts) - 1:
+            table_rows.append([C("", colspan=1 + (extra if c == len(cols) - 1 else 0)) for c in range(len(cols))])
+        out.append(table_rows)
+    return out
+
+
+def _title_blocks(title: str, year: int, style: NationalStyle, unit_line: bool, width: int):
+    """(paragraphs before the table, rows at the top of the table)."""
+    lines = [title, f"（{year}年度）"] + ([f"单位：{style.unit}"] if unit_line else [])
+    if style.title_in_table:
+        return [], [[C(line, colspan=width)] for line in lines]
+    return [P(lines[0], align="center", bold=True, size=16)] + [P(t, align="center") for t in lines[1:]], []
+
+
+def _national_tables(top: list, head_rows: list, grids: list, style: NationalStyle, body: int) -> list:
+    """Blocks: the table (head rows, then the grids), split in two where style.split says."""
+    widths = [900] + [8000 // body] * body + ([300] if style.empty_col else [])
+    tables, current = [], top + head_rows
+    for parts in grids:
+        current += parts[0]
+        for part in parts[1:]:
+            tables.append(current)
+            current = list(part)
+    tables.append(current)
+    blocks = []
+    for i, rows in enumerate(tables):
+        if style.empty_col:
+            rows = [r + [C("")] for r in rows]
+        if i:
+            blocks.append(P(""))  # the page break between the two parts
+        blocks.append(Table(widths, rows))
+    return blocks
+
+
+def national_department_document(f: NationalDepartmentForm) -> Document:
+    st = f.style
+    body = max(5, len(st.columns))
+    cs = body - 4  # 主要内容 takes what the amount columns leave
+    money = st.word("money") + (f"（{st.unit}）" if st.unit_in_label else "")
+    before, top = _title_blocks(f.title, f.budget_year, st, not st.unit_in_label, body + 1)
+    rows = [[C(st.word("department")), C(f.department, colspan=body)]]
+    task_rows = [[C(st.word("task"), rowspan=2), C(st.word("content"), rowspan=2, colspan=cs), C(money, colspan=3)],
+                 [C("总额"), C("财政拨款"), C("其他资金")]]
+    for t in f.tasks:
+        task_rows.append([C(t.name), C(t.content, colspan=cs), C(t.total), C(t.fiscal), C(t.other)])
+    if st.empty_rows:
+        task_rows.append([C(""), C("", colspan=cs), C(""), C(""), C("")])
+    task_rows.append([C(st.word("task_total"), colspan=1 + cs), C(f.total.total), C(f.total.fiscal),
+                      C(f.total.other)])
+    task_rows[0].insert(0, C(st.word("tasks"), rowspan=len(task_rows)))
+    rows += task_rows
+    rows.append([C(st.word("annual_goal")), C(f.annual_goal, colspan=body)])
+    split = st.split[1] if st.split else None
+    grids = [_grid_parts(f.annual, st, "年度绩效指标", body, split)]
+    blocks = before + _national_tables(top, rows, grids, st, body)
+    return Document(blocks, title=f.title)
+
+
+def national_project_document(f: NationalProjectForm) -> Document:
+    st = f.style
+    body = max(5, len(st.columns), 7 if st.side_by_side else 0)
+    money = st.word("project_money") + (f"（{st.unit}）" if st.unit_in_label else "")
+    before, top = _title_blocks(f.title, f.budget_year, st, not st.unit_in_label, body + 1)
+    half = body // 2
+    rows = [[C("项目名称"), C(f.project_name, colspan=body)],
+            [C(st.word("supervising")), C(f.supervising_department, colspan=half - 1), C(st.word("executing")),
+             C(f.executing_unit, colspan=body - half)],
+            [C(money, rowspan=3), C(st.word("year_total")), C(f.total, colspan=body - 1)],
+            [C(st.word("year_fiscal")), C(f.fiscal, colspan=body - 1)],
+            [C(st.word("year_other")), C(f.other, colspan=body - 1)]]
+    if st.side_by_side:  # 中期资金 left of 年度资金; only the 年度 amounts are read
+        rows[2:5] = [[C(money, rowspan=3), C("中期资金总额："), C("9999", colspan=half - 1), C(st.word("year_total")),
+                      C(f.total, colspan=body - half - 1)],
+                     [C("其中：财政拨款"), C("8888", colspan=half - 1), C(st.word("year_fiscal")),
+                      C(f.fiscal, colspan=body - half - 1)],
+                     [C("其他资金"), C("1111", colspan=half - 1), C(st.word("year_other")),
+                      C(f.other, colspan=body - half - 1)]]
+    lt, an = st.word("long_term_goal"), st.word("project_annual_goal")
+    heads = [C(lt, colspan=half), C(an, colspan=body - half)]
+    texts = [C(f.long_term_goal, colspan=half), C(f.annual_goal, colspan=body - half)]
+    if st.goals_swapped:
+        heads = [C(an, colspan=half), C(lt, colspan=body - half)]
+        texts = [C(f.annual_goal, colspan=half), C(f.long_term_goal, colspan=body - half)]
+    rows.append([C("总体目标", rowspan=2)] + heads)
+    rows.append(texts)
+    which, at = st.split if st.split else (None, None)
+    if st.side_by_side:
+        blocks = before + _national_tables(top, rows, [[_side_by_side_grid(f, st, body)]], st, body)
+        return Document(blocks, title=f.title)
+    grids = [_grid_parts(f.long_term, st, "中长期绩效指标", body, at if which == 0 else None),
+             _grid_parts(f.annual, st, "年度绩效指标", body, at if which == 1 else None)]
+    blocks = before + _national_tables(top, rows, grids, st, body)
+    return Document(blocks, title=f.title)
+
+
+SIDE_COLUMNS = ("l1", "l2", "l3", "value", "l2", "l3", "value")
+
+
+def _side_rows(f: NationalProjectForm) -> list:
+    """Per 一级 group, rows of (一级 label, 中期 (l2, ind) or None, 年度 (l2, ind) or None)."""
+    out = []
+    for (l1, lt_children), (l1b, an_children) in zip(f.long_term, f.annual):
+        assert clean(l1) == clean(l1b), "side by side: both trees need the same 一级 labels"
+        left = [(l2, ind) for l2, inds in lt_children for ind in inds]
+        right = [(l2, ind) for l2, inds in an_children for ind in inds]
+        n = max(len(left), len(right))
+        out.append((l1, [(left[k] if k < len(left) else None, right[k] if k < len(right) else None)
+                         for k in range(n)]))
+    return out
+
+
+def _side_by_side_grid(f: NationalProjectForm, st: NationalStyle, body: int) -> list:
+    words = [st.word(k) for k in SIDE_COLUMNS]
+    groups = _side_rows(f)
+    n = sum(len(rows) for _, rows in groups)
+    rows = [[C("绩效指标", rowspan=1 + n)] + [C(w) for w in words[:-1]] + [C(words[-1], colspan=body - 6)]]
+    for l1, pairs in groups:
+        for k, (left, right) in enumerate(pairs):
+            if k == 0:
+                row = [C(l1, rowspan=len(pairs) if st.merge == "vmerge" else 1)]
+            else:
+                row = [] if st.merge == "vmerge" else [C("" if st.merge == "blank" else l1)]
+            for side, last in ((left, False), (right, True)):
+                l2, ind = side if side else ("", Ind("", ("",)))
+                row += [C(l2), C(ind.name), C(ind.values[0], colspan=body - 6 if last else 1)]
+            rows.append(row)
+    return rows
+
+
+def _national_indicator(horizon, labels, ind, style: NationalStyle, fiscal_year):
+    raw = ind.values[0]
+    row = _indicator(horizon, None, labels, ind, True, fiscal_year, True, raw)
+    if "basis" not in style.columns:
+        row["basis"] = None
+    if row["value_kind"] == "quantitative":  # 计量单位 / 计算符号 fill what the value leaves open
+        if "unit" in style.columns and not row["value_unit"]:
+            row["value_unit"] = clean_or_none(ind.unit)
+        symbol = SYMBOLS.get(clean(ind.symbol) or "") if "symbol" in style.columns else None
+        if symbol and row["comparator"] in (None, "="):
+            row["comparator"] = symbol
+    return row
+
+
+def _amount(x: Text, unit: str) -> "float | None":
+    a = _number(x)
+    return None if a is None else round(a * (1.0 if unit == "万元" else 0.0001), 4)
+
+
+def _income(category: str, amount: Text, year: int, unit: str) -> list:
+    a = _amount(amount, unit)
+    if a is None:
+        return []
+    return [{"direction": "income", "category": category, "fiscal_year": year, "is_total": category == "合计",
+             "amount_wan": a, "share_pct": None}]
+
+
+def expected_national_department(f: NationalDepartmentForm, region: Region) -> dict:
+    y, st = f.budget_year, f.style
+    funding = (_income("合计", f.total.total, y, st.unit) + _income("财政拨款", f.total.fiscal, y, st.unit)
+               + _income("其他资金", f.total.other, y, st.unit))
+    tasks = [{"task": goal_text(t.name), "content": goal_text(t.content) or None,
+              "amount_total_wan": _amount(t.total, st.unit), "amount_fiscal_wan": _amount(t.fiscal, st.unit),
+              "amount_other_wan": _amount(t.other, st.unit)} for t in f.tasks]
+    indicators = [_national_indicator("annual", labels, ind, st, y) for labels, ind in _carry(flatten(f.annual, 2), st.merge)]
+    return {
+        "submission": _submission("department", "national_department", region, department=clean(f.department)),
+        "budget_year": y,
+        "funding": funding,
+        "goals": [{"horizon": "annual", "code": None, "text": goal_text(f.annual_goal)}],
+        "tasks": tasks,
+        "indicators": indicators,
+    }
+
+
+def expected_national_project(f: NationalProjectForm, region: Region) -> dict:
+    y, st = f.budget_year, f.style
+    funding = (_income("合计", f.total, y, st.unit) + _income("财政拨款", f.fiscal, y, st.unit)
+               + _income("其他资金", f.other, y, st.unit))
+    goals = [{"horizon": "long_term", "code": None, "text": goal_text(f.long_term_goal)},
+             {"horizon": "annual", "code": None, "text": goal_text(f.annual_goal)}]
+    if st.goals_swapped:
+        goals.reverse()
+    if st.side_by_side:  # row by row: the 中期 indicator, then the 年度 one
+        side_style = NationalStyle(columns=("l1", "l2", "l3", "value"))
+        indicators = []
+        for l1, pairs in _side_rows(f):
+            for left, right in pairs:
+                for side, horizon, year in ((left, "long_term", None), (right, "annual", y)):
+                    if side:
+                        indicators.append(_national_indicator(horizon, [clean(l1), clean(side[0])], side[1],
+                                                              side_style, year))
+    else:
+        indicators = [_national_indicator("long_term", labels, ind, st, None)
+                      for labels, ind in _carry(flatten(f.long_term, 2), st.merge)]
+        indicators += [_national_indicator("annual", labels, ind, st, y)
+                       for labels, ind in _carry(flatten(f.annual, 2), st.merge)]
+    return {
+        "submission": _submission("project", "national_project", region, department=clean(f.department),
+                                  project_name=clean(f.project_name),
+                                  supervising_department=goal_text(f.supervising_department),
+                                  executing_unit=clean(f.executing_unit)),
+        "budget_year": y,
+        "funding": funding,
+        "goals": goals,
+        "tasks": [],
+        "indicators": indicators,
+    }
+
+
 __all__ = [
     "Ind", "FundingLine", "Region", "DepartmentForm", "ProjectForm", "department_document", "project_document",
     "expected_department", "expected_project", "flatten", "clean", "goal_text", "content", "lines_br",
+    "Task", "NationalStyle", "NationalDepartmentForm", "NationalProjectForm", "national_department_document",
+    "national_project_document", "expected_national_department", "expected_national_project",
+    "NATIONAL_WORDS", "EXTRA_COLUMNS", "SYMBOLS",
 ]

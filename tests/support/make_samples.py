@@ -16,6 +16,12 @@ Layout variations exercised by the samples:
   typed as a tracked insertion (w:ins), full-width digits (１００％)
 * 湖北省财政厅: department name in a block-level content control, a nested table in 部门职能概述
 * 湖北省财政厅 一体化系统运维: project form with a range and a compound value
+* 鄂州市财政局 (national department template 部门（单位）整体支出绩效目标申报表): 年度主要任务 with
+  金额合计, 预算金额（万元） in the header, 计量单位 and 计算符号 columns, the 年度绩效指标 grid
+  continued in a second table after a page break, a nested table in a task cell
+* 黄石市教育局 教师培训 (national project template 项目支出绩效目标申报表): title and 单位：元 in
+  the first merged rows, 主管部门及代码 with a code, 中长期/年度 grids with columns in another
+  order, 评（扣）分标准 and 备注 columns, labels repeated on every row
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .docx_builder import Content, Para, Run, Table, C, in_sdt, inserted, lines_br, save
-from .forms import (DepartmentForm, FundingLine, Ind, ProjectForm, Region, department_document,
-                    expected_department, expected_project, project_document)
+from .forms import (DepartmentForm, FundingLine, Ind, NationalDepartmentForm, NationalProjectForm, NationalStyle,
+                    ProjectForm, Region, Task, department_document, expected_department,
+                    expected_national_department, expected_national_project, expected_project,
+                    national_department_document, national_project_document, project_document)
 from . import seed_forms
 
 REPO = Path(__file__).resolve().parents[2]
@@ -479,6 +487,75 @@ INTEGRATED_SYSTEM = ProjectForm(
     ],
 )
 
+# --------------------------------------------------------------------------- 鄂州市财政局 (national department template)
+
+
+def ni(name, value, basis=JH, unit="", symbol=""):
+    return Ind(name, (value,), basis, None, unit, symbol)
+
+
+_TASK_DETAIL = Table([1500, 3000], [[C("子项"), C("内容")], [C("绩效评价"), C("重点项目评价全覆盖")]])
+
+EZHOU_FINANCE_NATIONAL = NationalDepartmentForm(
+    department="鄂州市财政局",
+    budget_year=2024,
+    tasks=[
+        Task("预算编制与执行", "1.编制市级年度预算草案；\n2.加强预算执行管理。", "1250.5", "1200", "50.5"),
+        Task("预算绩效管理", Content((Para((Run("全面实施预算绩效管理，评价安排如下："),)),), nested=_TASK_DETAIL),
+             "380", "380", ""),
+        Task("政府债务管理", "防范化解政府债务风险。", "96.25", "96.25", "0"),
+    ],
+    total=Task("金额合计", total="1726.75", fiscal="1676.25", other="50.5"),
+    annual_goal="1.按时编制市级预算草案。\n2.重点项目绩效评价覆盖率100%。\n3.政府债务风险总体可控。",
+    annual=[
+        ("产出指标", [
+            ("数量指标", [ni("重点项目绩效评价", "35项"), ni("财政业务培训", "1200", HS, "人次", "≥")]),
+            ("质量指标", [ni("预算编制准确率", "95", HY, "%", "≥"), ni("评价报告合格率", "100%")]),
+            ("时效指标", [ni("预算草案按时报送", "按时完成")]),
+        ]),
+        ("效益指标", [
+            ("社会效益指标", [ni("财政资金使用效益", "有效提升", HS)]),
+            ("可持续影响指标", [ni("预算管理制度", "完善", HS)]),
+        ]),
+        ("满意度指标", [("服务对象满意度指标", [ni("预算单位满意度", "90", HS, "%", "大于等于")])]),
+    ],
+    style=NationalStyle(unit_in_label=True, columns=("l1", "l2", "l3", "value", "unit", "symbol", "basis"),
+                        split=(0, 5), continuation_label=False),
+)
+
+# --------------------------------------------------------------------------- 黄石市教育局 教师培训 (national project template)
+
+TEACHER_TRAINING = NationalProjectForm(
+    project_name="中小学教师培训经费",
+    department="黄石市教育局",
+    department_code="106001",
+    executing_unit="黄石市教师发展中心",
+    budget_year=2024,
+    total="3500000.00",
+    fiscal="3000000.00",
+    other="500000.00",
+    long_term_goal="建成市、县、校三级教师培训体系，\n教师专业素质持续提升。",
+    annual_goal="完成中小学教师培训1800人次，培训合格率95%以上。",
+    long_term=[
+        ("产出指标", [("数量指标", [ni("教师培训人次", "不少于3次", JH), ni("培训基地建设", "2-3个")])]),
+        ("效益指标", [("可持续影响指标", [ni("教师专业素质", "持续改善", HS)])]),
+    ],
+    annual=[
+        ("产出指标", [
+            ("数量指标", [ni("教师培训人次", "1800人次"), ni("培训课程开发", "10项")]),
+            ("质量指标", [ni("培训合格率", "95%以上", HY)]),
+            ("成本指标", [ni("人均培训成本", "不超过3个", HS)]),
+        ]),
+        ("效益指标", [("社会效益指标", [ni("教育教学质量", "稳步提高", HS)])]),
+        ("满意度指标", [("服务对象满意度指标", [ni("参训教师满意度", "≥95%", HS)])]),
+    ],
+    style=NationalStyle(title_in_table=True, unit="元",
+                        columns=("l3", "l1", "l2", "value", "score", "basis", "note"),
+                        words={"l3": "三级指标名称", "value": "绩效指标值", "basis": "评价标准",
+                               "l1": "一级绩效指标"},
+                        merge="repeat", empty_rows=True),
+)
+
 # --------------------------------------------------------------------------- the inbox
 
 
@@ -495,6 +572,9 @@ REGION_HUANGSHI = Region("湖北省", "黄石市", None, "city", "420200")
 REGION_DAYE = Region("湖北省", "黄石市", "大冶市", "county", "420281")
 REGION_XIANTAO = Region("湖北省", "仙桃市", None, "city", "429004")
 REGION_PROVINCE = Region("湖北省", None, None, "province", "420000")
+
+NATIONAL_DEPARTMENT_PATH = "2024/鄂州市/鄂州市财政局 部门（单位）整体支出绩效目标申报表.docx"
+NATIONAL_PROJECT_PATH = "2024/黄石市/黄石市教育局 教师培训项目支出绩效目标申报表.docx"
 
 SEED_000_PATH = "2024/鄂州市/鄂州市科学技术局 部门整体绩效目标表.docx"
 SEED_003_PATH = "2024/湖北省/湖北省科学技术厅 综合事务工作专项预算绩效目标.docx"
@@ -513,6 +593,8 @@ SAMPLES = [
     Sample("2024/湖北省/湖北省财政厅 部门整体绩效目标表.docx", PROVINCE_FINANCE, REGION_PROVINCE, 2024),
     Sample("2024/湖北省/湖北省财政厅 预算管理一体化系统运维专项预算绩效目标.docx", INTEGRATED_SYSTEM,
            REGION_PROVINCE, 2024),
+    Sample(NATIONAL_DEPARTMENT_PATH, EZHOU_FINANCE_NATIONAL, REGION_EZHOU, 2024),
+    Sample(NATIONAL_PROJECT_PATH, TEACHER_TRAINING, REGION_HUANGSHI, 2024),
 ]
 
 DUPLICATE = ("2024/黄石市/重复报送/大冶市财政局 部门整体绩效目标表 - 副本.docx",
@@ -540,10 +622,16 @@ def lock_file_bytes(user: str = "zhangwei") -> bytes:
 
 
 def document_for(form):
-    return department_document(form) if isinstance(form, DepartmentForm) else project_document(form)
+    render = {DepartmentForm: department_document, ProjectForm: project_document,
+              NationalDepartmentForm: national_department_document, NationalProjectForm: national_project_document}
+    return render[type(form)](form)
 
 
 def expected_for(sample: Sample) -> dict:
+    if isinstance(sample.form, NationalDepartmentForm):
+        return expected_national_department(sample.form, sample.region)
+    if isinstance(sample.form, NationalProjectForm):
+        return expected_national_project(sample.form, sample.region)
     if isinstance(sample.form, DepartmentForm):
         exp = expected_department(sample.form, sample.region)
         assert exp["budget_year"] == sample.budget_year, sample.path

@@ -13,7 +13,7 @@ import docx
 import pytest
 
 from . import make_samples
-from .build_cases import SEED_CASES
+from .build_cases import GOLDEN_CASES, SEED_CASES
 from .docx_builder import C, Content, Document, Table, build, content, inserted, in_sdt, with_bookmark
 from .docx_text import W, document_xml, extract_text, grid_cols, table_cells, top_tables
 
@@ -88,6 +88,14 @@ def test_seed_cases_are_up_to_date(stem):
     data = build(doc())
     assert data == build(doc()), "deterministic"
     assert (CASES / f"{stem}.docx").read_bytes() == data, "rerun: python -m tests.support.build_cases"
+    on_disk = json.loads((CASES / f"{stem}.expected.json").read_text(encoding="utf-8"))
+    assert on_disk == json.loads(json.dumps(expected(), ensure_ascii=False)), "rerun build_cases"
+
+
+@pytest.mark.parametrize("stem", sorted(GOLDEN_CASES))
+def test_golden_cases_are_up_to_date(stem):
+    doc, expected = GOLDEN_CASES[stem]
+    assert (CASES / f"{stem}.docx").read_bytes() == build(doc()), "rerun: python -m tests.support.build_cases"
     on_disk = json.loads((CASES / f"{stem}.expected.json").read_text(encoding="utf-8"))
     assert on_disk == json.loads(json.dumps(expected(), ensure_ascii=False)), "rerun build_cases"
 
@@ -342,7 +350,7 @@ def sample(rel):
 def test_sample_inbox_layout():
     files = sorted(p.relative_to(INBOX).as_posix() for p in INBOX.rglob("*") if p.is_file())
     forms = [f for f in files if f.endswith(".docx") and not Path(f).name.startswith("~$")]
-    assert len(forms) == 12  # 2 seeds + 9 other forms + 1 duplicate
+    assert len(forms) == 14  # 2 seeds + 9 other Hubei forms + 2 national-template forms + 1 duplicate
     assert any(f.startswith("2024/湖北省/") for f in forms) and any(f.startswith("2023/") for f in forms)
     assert sample(make_samples.SEED_003_PATH).read_bytes() == SEED_003.read_bytes()
     assert sample(make_samples.SEED_000_PATH).read_bytes() == SEED_000.read_bytes()
@@ -412,7 +420,9 @@ KEYS_IND = ["horizon", "goal", "level1", "level2", "name", "basis", "category", 
 
 
 def check_expected_shape(exp):
-    assert list(exp) == ["submission", "budget_year", "funding", "goals", "indicators"]
+    national = exp["submission"]["layout"].startswith("national_")  # national forms also have tasks
+    assert list(exp) == ["submission", "budget_year", "funding", "goals"] + (["tasks"] if national else []) + [
+        "indicators"]
     assert list(exp["submission"]) == KEYS_SUB
     for i in exp["indicators"]:
         assert list(i) == KEYS_IND
@@ -475,7 +485,7 @@ def test_sample_expected_file():
         s = dict(s)
         path = s.pop("path")
         check_expected_shape(s)
-        if s["submission"]["form_type"] == "department":
+        if s["submission"]["layout"] == "hubei_department":
             funding_consistent(s)
         assert str(s["budget_year"]) == path.split("/")[0]
     xt = [s for s in exp["submissions"] if s["submission"]["city"] == "仙桃市"][0]

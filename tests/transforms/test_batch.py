@@ -110,5 +110,60 @@ def test_an_empty_batch_validates_to_empty_frames():
     from transforms.batch import _frames, _Rows
 
     out = validate(_frames(_Rows()))
-    assert set(out) == {"contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_findings"}
+    assert set(out) == {"contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks",
+                        "raw_findings"}
     assert all(len(df) == 0 for df in out.values())
+
+
+# -- what is not a target form is rejected with its reason, never read as one ------------------
+
+def _reason(out):
+    (content,) = out["contents"].to_dict("records")
+    return content["outcome"], content["reason"], content["message"]
+
+
+def test_a_self_evaluation_form_is_not_a_target_form(tmp_path):
+    table = Table([W] * 8, [
+        [C("项目名称"), C("教师培训经费", colspan=7)],
+        [C("主管部门"), C("鄂州市教育局", colspan=3), C("实施单位"), C("鄂州市教育局", colspan=3)],
+        [C("一级指标"), C("二级指标"), C("三级指标"), C("年初目标值"), C("实际完成值"), C("分值"), C("得分"),
+         C("偏差原因分析")],
+        [C("产出指标"), C("数量指标"), C("培训人次"), C("1800人次"), C("1750人次"), C("10"), C("9"), C("疫情影响")],
+    ])
+    out = _run([_file(tmp_path, "2024/自评.docx", [P("项目支出绩效自评表（2023年度）"), table])])
+    outcome, reason, message = _reason(out)
+    assert (outcome, reason) == ("rejected", "not_a_target_form")
+    assert "年初目标值" in message and out["raw_submissions"].empty
+
+
+def test_a_sign_in_sheet_is_unrecognized_and_the_message_names_what_was_found(tmp_path):
+    table = Table([W] * 5, [
+        [C("序号"), C("姓名"), C("单位"), C("职务"), C("签名")],
+        [C("1"), C("张三"), C("鄂州市财政局"), C("科员"), C("")],
+        [C("2"), C("李四"), C("鄂州市教育局"), C("科长"), C("")],
+    ])
+    out = _run([_file(tmp_path, "2024/签到.docx", [P("预算绩效目标评审会议签到表"), table])])
+    outcome, reason, message = _reason(out)
+    assert (outcome, reason) == ("rejected", "unrecognized_form")
+    assert "姓名" in message and "签名" in message  # the labels found
+    assert "部门（单位）名称" in message and "一级/二级/三级指标" in message  # what was expected
+
+
+def test_a_letter_without_tables_is_rejected_as_no_tables(tmp_path):
+    out = _run([_file(tmp_path, "2024/函.docx", [P("关于报送2024年度预算绩效目标的函"), P("市财政局："),
+                                                 P("现将我局2024年度预算绩效目标报送给你们，请审核。")])])
+    assert _reason(out)[:2] == ("rejected", "no_tables")
+
+
+def test_a_national_project_form_whose_amounts_do_not_add_up_loads_with_a_warning(tmp_path):
+    from dataclasses import replace
+
+    from tests.support.forms import national_project_document
+    from tests.support.make_samples import TEACHER_TRAINING
+
+    form = replace(TEACHER_TRAINING, total="3600000.00")  # 财政拨款 300 + 其他资金 50 ≠ 360 万元
+    out = _run([_file(tmp_path, "2024/p.docx", national_project_document(form).blocks)])
+    assert _reason(out)[0] == "ok"
+    findings = out["raw_findings"]
+    (mismatch,) = findings[findings["check"] == "funding_sum_mismatch"].to_dict("records")
+    assert mismatch["severity"] == "warning" and "360" in mismatch["message"]

@@ -99,3 +99,32 @@ def test_money_in_yuan_and_a_self_evaluation_form(tmp_path):
     ])
     (form,) = _forms(tmp_path, [selfeval])
     assert form.not_target_form == "年初目标值"
+
+
+def test_the_ministry_project_template_side_by_side(tmp_path):
+    """中期 and 年度 money and indicators side by side, as the Ministry's own template has them."""
+    table = Table([W] * 8, [
+        [C("项目名称"), C("教师培训经费", colspan=7)],
+        [C("主管部门及代码"), C("鄂州市教育局（101001）", colspan=3), C("实施单位"), C("鄂州市教师发展中心", colspan=3)],
+        [C("项目资金（万元）", rowspan=3), C("中期资金总额："), C("900", colspan=2), C("年度资金总额："), C("300", colspan=3)],
+        [C("其中：财政拨款"), C("800", colspan=2), C("其中：财政拨款"), C("250", colspan=3)],
+        [C("其他资金"), C("100", colspan=2), C("其他资金"), C("50", colspan=3)],
+        [C("总体目标", rowspan=2), C("中期目标（2024年—2026年）", colspan=3), C("年度目标", colspan=4)],
+        [C("三年培训教师5000人次", colspan=3), C("培训教师1800人次", colspan=4)],
+        [C("绩效指标", rowspan=3), C("一级指标"), C("二级指标"), C("三级指标"), C("指标值"), C("二级指标"),
+         C("三级指标"), C("指标值")],
+        [C("产出指标", rowspan=2), C("数量指标"), C("培训人次"), C("5000人次"), C("数量指标"), C("培训人次"), C("1800人次")],
+        [C(""), C(""), C(""), C("质量指标"), C("合格率"), C("≥95%")],
+    ])
+    (form,) = _forms(tmp_path, [P("项目支出绩效目标申报表"), P("（2024年度）"), table])
+    assert (form.form_type, form.layout, form.stated_year) == ("project", "national_project", 2024)
+    assert form.fields["department"] == "鄂州市教育局"  # the code is not part of the name
+    assert [(x.category, x.amount_raw) for x in form.funding] == [("合计", "300"), ("财政拨款", "250"),
+                                                                   ("其他资金", "50")]
+    assert [(g.horizon, g.text) for g in form.goals] == [("long_term", "三年培训教师5000人次"),
+                                                         ("annual", "培训教师1800人次")]
+    assert form.long_term_until == 2026
+    got = [(i.horizon, i.level1, i.level2, i.name, i.value_raw) for i in form.indicators]
+    assert got == [("long_term", "产出指标", "数量指标", "培训人次", "5000人次"),
+                   ("annual", "产出指标", "数量指标", "培训人次", "1800人次"),
+                   ("annual", "产出指标", "质量指标", "合格率", "≥95%")]

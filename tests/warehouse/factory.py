@@ -21,6 +21,8 @@ COLUMNS = {
     "raw_indicators": ["submission_id", "horizon", "goal", "level1", "level2", "name", "basis", "category",
                        "fiscal_year", "is_target", "value_raw", "value_num", "value_num_max", "value_unit",
                        "comparator", "value_kind", "source_table", "source_row", "source_col"],
+    "raw_tasks": ["submission_id", "seq", "task", "content", "amount_total_wan", "amount_fiscal_wan",
+                  "amount_other_wan", "source_table", "source_row"],
     "raw_findings": ["sha256", "submission_id", "severity", "check", "location", "message"],
 }
 

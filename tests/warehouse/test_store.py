@@ -20,7 +20,7 @@ from warehouse.read import connect_readonly, format_summary, summary
 from warehouse.store import Warehouse, WarehouseBusy
 
 REPO = Path(__file__).resolve().parents[2]
-RAW = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_findings")
+RAW = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks", "raw_findings")
 VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quality_issues", "city_rollup",
          "province_rollup")
 

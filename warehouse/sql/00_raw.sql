@@ -115,6 +115,19 @@ CREATE TABLE IF NOT EXISTS raw_indicators (
     source_col    INTEGER
 );
 
+-- raw_tasks — grain: one 年度主要任务 row of a national department form; key: (submission_id, seq).
+CREATE TABLE IF NOT EXISTS raw_tasks (
+    submission_id     VARCHAR NOT NULL,
+    seq               INTEGER,
+    task              VARCHAR,
+    content           VARCHAR,
+    amount_total_wan  DECIMAL(18,4),      -- 预算金额 总额
+    amount_fiscal_wan DECIMAL(18,4),      -- 财政拨款
+    amount_other_wan  DECIMAL(18,4),      -- 其他资金
+    source_table      INTEGER,
+    source_row        INTEGER
+);
+
 -- raw_findings — grain: one finding; no natural key (a content's findings are replaced as a whole).
 CREATE TABLE IF NOT EXISTS raw_findings (
     sha256        VARCHAR NOT NULL,

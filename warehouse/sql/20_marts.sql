@@ -122,6 +122,29 @@ FROM raw_indicators AS i
 JOIN stg_current_submissions AS s ON s.submission_id = i.submission_id;
 COMMENT ON VIEW indicators IS 'grain: one indicator value of a current submission; key: (submission_id, source_table, source_row, source_col)';
 
+-- tasks — grain: one 年度主要任务 row (national department template) of a current submission;
+-- key: (submission_id, seq). Amounts in 万元; the 金额合计 row is in funding, not here.
+CREATE OR REPLACE VIEW tasks AS
+SELECT
+    s.submission_id,
+    s.form_type,
+    s.department,
+    s.province,
+    s.city,
+    s.county,
+    s.budget_year,
+    t.seq,
+    t.task,
+    t.content,
+    t.amount_total_wan,
+    t.amount_fiscal_wan,
+    t.amount_other_wan,
+    t.source_table,
+    t.source_row
+FROM raw_tasks AS t
+JOIN stg_current_submissions AS s ON s.submission_id = t.submission_id;
+COMMENT ON VIEW tasks IS 'grain: one 年度主要任务 row of a current submission; key: (submission_id, seq)';
+
 -- quality_issues — grain: one finding; no key.
 -- Findings of current submissions, plus file-level findings (submission_id NULL) of files shown
 -- as rejected, loaded or loaded_with_warnings — not of duplicates or fully superseded files.
