@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
-from transforms.batch import NormalizeOptions, SourceFile, StageTimes, normalize_files
+from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile, StageTimes, normalize_files
 from warehouse.read import summary
 from warehouse.store import Warehouse
 
@@ -66,7 +66,9 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
         for start in range(0, len(todo), batch_size):
             batch = todo[start:start + batch_size]
             frames, t = normalize_batch(batch, options, label=f"{start // batch_size:04d}")
+            updates = frames.pop(INBOX_UPDATES, None)
             wh.append(frames)
+            wh.correct_scan(updates)  # files that changed or vanished while the run read them
             for k, v in t.items():
                 setattr(times, k, getattr(times, k) + v)
         counts = {"files_seen": len(scan), "files_processed": len(todo)}
