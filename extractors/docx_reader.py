@@ -162,9 +162,9 @@ def ole_stream_names(data: bytes) -> set[str]:
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """Inflate one member, never past `cap` bytes whatever its header declares. zipfile stops at
     the declared size (a lying zip bomb then fails its CRC), so the member is opened with the
-    declared size raised to cap+1 and its actual inflated size measured while reading."""
+    declared size raised past the cap and its actual inflated size measured while reading."""
     probe = copy.copy(info)
-    probe.file_size = cap + 1
+    probe.file_size = 1 << 62  # zipfile reads ahead; it checks the CRC only at the stream's true end
     chunks, total = [], 0
     with zf.open(probe) as f:
         while True:
