@@ -13,13 +13,16 @@ from pathlib import Path
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Cancelled
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
 from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile, StageTimes, normalize_files
 from warehouse.read import summary
-from warehouse.store import Warehouse
+from warehouse.store import Warehouse, WarehouseBusy
 
 DEFAULT_BATCH_SIZE = 100
+#: message prefix of the Cancelled state of a run that found the warehouse busy (--no-wait)
+BUSY = "warehouse busy: "
 
 
 def new_run_id() -> str:
@@ -49,14 +52,23 @@ def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: s
 @flow(name="ingest", log_prints=False)
 def ingest(inbox: str, db: str, year: int | None = None, province: str | None = None,
            batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True) -> dict:
-    """Ingest every file under `inbox` into the DuckDB warehouse at `db`."""
+    """Ingest every file under `inbox` into the DuckDB warehouse at `db`.
+
+    With ``wait_for_lock=False`` and another run holding the warehouse, the flow run ends in a
+    Cancelled state whose message starts with BUSY (calling the flow then raises CancelledRun)."""
     log = get_run_logger()
     run_id = new_run_id()
     inbox_path = Path(inbox).resolve()
     if not inbox_path.is_dir():
         raise FileNotFoundError(f"inbox {inbox} is not a folder")
     options = NormalizeOptions(default_year=year, default_province=province)
-    wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
+    try:
+        wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
+    except WarehouseBusy as e:
+        # another run holds the warehouse (cron fired while a run was still going): nothing was
+        # touched; the flow run ends Cancelled, not Failed, and without a traceback
+        log.warning("%s", e)
+        return Cancelled(message=BUSY + str(e))
     try:
         scan = scan_inbox(inbox_path, wh.known_files())
         wh.record_scan(scan_frame(scan))
