@@ -10,7 +10,8 @@ reference R (a copy of S0 brought up to inbox v2 by an uninterrupted run). Then 
 another copy of S0: start `jixiao ingest` over v2, wait until the run holds the warehouse lock
 (the lock file names its pid: no timing guess), sleep a seeded random delay spread over the
 reference run's whole working time (scan, extraction and normalization of 4-file batches,
-loading, publishing, the summary after publishing), SIGKILL. After each kill the published
+loading, publishing, the summary after publishing), SIGKILL. Two lanes of 10 trials run side by
+side, each on its own copy of S0. After each kill the published
 file must show S0 or R exactly, never a mixture, and only completed runs. A kill that landed
 after the publish (the run had completed) leaves R; the next trial then starts from S0 again
 so that every kill hits a run with work to do. Finally one run to completion must give R.
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -39,6 +41,7 @@ JIXIAO = Path(sys.executable).with_name("jixiao")
 VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quality_issues", "city_rollup",
          "province_rollup")
 KILLS = 20
+LANES = 2
 SEED = 20241123
 CITIES = ["武汉市", "黄石市", "十堰市", "宜昌市", "襄阳市", "鄂州市", "荆门市", "孝感市", "荆州市", "黄冈市",
           "咸宁市", "随州市"]
@@ -168,17 +171,37 @@ def test_sigkill_at_20_random_moments_then_rerun_equals_an_uninterrupted_run(pre
     assert _views(snap_r) != _views(snap_s0)
     assert snap_r["runs"] == [("completed", 2)]
 
-    db = tmp_path / "w.duckdb"
+    # two lanes of 10 trials each, side by side on their own copies (the machine has 2 cores)
+    with ThreadPoolExecutor(max_workers=LANES) as pool:
+        lanes = [pool.submit(_kill_lane, prefect_env, inbox, s0, tmp_path / f"lane{n}.duckdb",
+                             random.Random(SEED + n), KILLS // LANES, working, snap_s0, snap_r)
+                 for n in range(LANES)]
+        outcomes = [o for lane in lanes for o in lane.result()]
+    print(f"{len(outcomes)} kills over {working:.1f}s of work: "
+          + ", ".join(f"{o} {outcomes.count(o)}" for o in sorted(set(outcomes))))
+    assert len(outcomes) == KILLS
+
+    reruns = [subprocess.Popen(_ingest_cmd(inbox, tmp_path / f"lane{n}.duckdb"), env=prefect_env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(LANES)]
+    for n, proc in enumerate(reruns):  # the re-run after the last kill of each lane
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and "Traceback" not in err, out + err
+        db = tmp_path / f"lane{n}.duckdb"
+        snap = snapshot(db)
+        assert _views(snap) == _views(snap_r)
+        assert snap["runs"][0][0] == "completed" and len(snap["runs"]) == 1
+        assert not db.with_name(db.name + ".building").exists()
+
+
+def _kill_lane(env, inbox, s0, db, rng, kills, working, snap_s0, snap_r) -> list[str]:
     shutil.copyfile(s0, db)
     lock = db.with_name(db.name + ".lock")
-    rng = random.Random(SEED)
     outcomes = []
-    for k in range(KILLS):
+    for k in range(kills):
         delay = rng.uniform(0, working * 1.1)
-        proc = subprocess.Popen(_ingest_cmd(inbox, db), env=prefect_env, stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen(_ingest_cmd(inbox, db), env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
-        held = _wait_for_lock_holder(lock, proc.pid, proc)
-        if held:
+        if _wait_for_lock_holder(lock, proc.pid, proc):
             time.sleep(delay)
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -186,29 +209,24 @@ def test_sigkill_at_20_random_moments_then_rerun_equals_an_uninterrupted_run(pre
             pass
         proc.wait()
         snap = snapshot(db)
-        assert snap["runs"] in (snap_s0["runs"], snap_r["runs"]), k  # only completed runs, ever
+        assert snap["runs"] in (snap_s0["runs"], snap_r["runs"]), (db.name, k)  # only completed runs
         if _views(snap) == _views(snap_s0):
             outcomes.append("before publish")
         else:
-            assert _views(snap) == _views(snap_r), f"kill {k} after {delay:.2f}s left a mixed warehouse"
+            assert _views(snap) == _views(snap_r), f"{db.name}: kill {k} after {delay:.2f}s left a mixed warehouse"
             outcomes.append("after publish" if proc.returncode == -signal.SIGKILL else "completed")
             shutil.copyfile(s0, db)  # the night's run had completed: start the next trial from S0 again
         with open(lock, "a") as f:  # the kernel released the killed run's lock
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
             fcntl.flock(f, fcntl.LOCK_UN)
-    print(f"{KILLS} kills over {working:.1f}s of work: "
-          + ", ".join(f"{o} {outcomes.count(o)}" for o in sorted(set(outcomes))))
-    assert len(outcomes) == KILLS
-
-    _run(prefect_env, inbox, db)  # the re-run after the last kill
-    snap = snapshot(db)
-    assert _views(snap) == _views(snap_r)
-    assert snap["runs"][0][0] == "completed" and len(snap["runs"]) == 1
-    assert not db.with_name(db.name + ".building").exists()
+    return outcomes
 
 
 def test_concurrent_start_waits_or_exits_75_without_traceback(prefect_env, tmp_path):
-    inbox, _ = build_inbox(tmp_path)
+    inbox = tmp_path / "inbox"
+    for city in ("鄂州市", "黄石市"):
+        (inbox / "2024").mkdir(parents=True, exist_ok=True)
+        (inbox / "2024" / f"{city}财政局.docx").write_bytes(form_bytes(f"{city}财政局"))
     db = tmp_path / "w.duckdb"
     lock = db.with_name(db.name + ".lock")
     # a run in progress, as another process holds it: the warehouse lock (deterministic, no timing)
