@@ -279,3 +279,11 @@ def test_zip_bombs_are_refused_without_a_memory_blow_up(bomb, tmp_path):
     # document.xml inflates to 400 MB; the honest bomb is refused on its declared size, the lying
     # one is inflated only up to the 64 MB cap: a generous bound far below the 400 MB
     assert peak_kb - before_kb < 200 * 1024, (before_kb, peak_kb)
+
+
+def test_the_hostile_warehouse_holds_the_contract(hostile):
+    check = REPO.parent / "shared" / "tools" / "check_contract.py"
+    if not check.exists():
+        pytest.skip("no shared contract checker next to the repository")
+    out = subprocess.run([sys.executable, str(check), str(hostile["db"])], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "contract holds" in out.stdout, out.stdout + out.stderr
