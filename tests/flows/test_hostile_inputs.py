@@ -287,3 +287,31 @@ def test_the_hostile_warehouse_holds_the_contract(hostile):
         pytest.skip("no shared contract checker next to the repository")
     out = subprocess.run([sys.executable, str(check), str(hostile["db"])], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "contract holds" in out.stdout, out.stdout + out.stderr
+
+
+def test_an_unreadable_file_is_accounted_for_and_read_once_it_can_be(prefect_harness, tmp_path, monkeypatch):
+    import flows.discover
+
+    inbox = tmp_path / "inbox"
+    _write(inbox, "2024/被占用.docx", form_bytes("鄂州市教育局"))
+    _write(inbox, "2024/正常.docx", form_bytes("鄂州市财政局"))
+    real = flows.discover.sha256_of
+
+    def locked(path):
+        if path.endswith("被占用.docx"):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    db = tmp_path / "w.duckdb"
+    with monkeypatch.context() as mp:
+        mp.setattr(flows.discover, "sha256_of", locked)
+        ingest(inbox=str(inbox), db=str(db), province="湖北省")
+    with duckdb.connect(str(db), read_only=True) as con:
+        files = _files(con)
+    assert {p: (r["status"], r["reason"]) for p, r in files.items()} == {
+        "2024/被占用.docx": ("ignored", "unreadable"), "2024/正常.docx": ("loaded", None)}
+    assert "《被占用.docx》" in files["2024/被占用.docx"]["message"]
+    ingest(inbox=str(inbox), db=str(db), province="湖北省")  # readable again
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert {p: r["status"] for p, r in _files(con).items()} == {"2024/被占用.docx": "loaded",
+                                                                   "2024/正常.docx": "loaded"}
