@@ -171,9 +171,10 @@ def test_outcome_status_reason_and_message(hostile, path):
     status, reason = EXPECTED[path]
     assert (row["status"], row["reason"] if status in ("rejected", "ignored") else None) == (status, reason)
     assert row["message"] and any("\u4e00" <= ch <= "\u9fff" for ch in row["message"])  # a Chinese sentence
+    name = PurePosixPath(path).name
+    if status in ("rejected", "ignored"):
+        assert f"《{name}》" in row["message"]  # names the file
     if status == "rejected":
-        name = PurePosixPath(path).name
-        assert f"《{name}》" in row["message"]
         issues = con.execute('select severity, "check", message from quality_issues where path = ?', [path]).fetchall()
         assert ("error", reason) in [(s, c) for s, c, _ in issues]
         assert all(f"《{name}》" in m for _, _, m in issues)
