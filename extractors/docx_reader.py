@@ -8,8 +8,12 @@ resolves DTDs or external entities.
 """
 from __future__ import annotations
 
+import copy
+import io
 import posixpath
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -22,9 +26,13 @@ from extractors.model import Cell, ExtractedDocument, Paragraph, Table
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a form is a few hundred KB; far larger is not a form
 MAX_XML_BYTES = 64 * 1024 * 1024  # inflated size of word/document.xml (zip-bomb guard)
 MAX_RATIO = 200  # declared inflated size / compressed size
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # declared inflated size of all parts together
+MAX_RELS_BYTES = 1024 * 1024  # _rels/.rels is a few hundred bytes
+READ_CHUNK = 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+ENCRYPTION_NAMES = {"EncryptionInfo", "EncryptedPackage"}
 
 W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 W_SDT, W_SDTCONTENT, W_CUSTOMXML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
@@ -46,25 +54,40 @@ _PARSER = etree.XMLParser(
 def read_docx(path: str | Path) -> ExtractedDocument:
     """Extract a .docx file. Raises ExtractError with a stable code for unreadable files."""
     path = Path(path)
-    size = path.stat().st_size
+    _check_size(path.stat().st_size)
+    with open(path, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    return read_docx_bytes(data, source=str(path))
+
+
+def read_docx_bytes(data: bytes, source: str = "") -> ExtractedDocument:
+    """Extract a .docx held in memory (the very bytes whose sha256 the run records)."""
+    _check_size(len(data))
+    head = data[:8]
+    if head == OLE_MAGIC:
+        raise _ole_error(data)
+    if not head.startswith(b"PK"):
+        raise ExtractError("not_a_docx", "文件不是Word（.docx）文档，可能是改了扩展名的其他文件，请另存为.docx后重新提交。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = _read_main_part(zf)
+    except ExtractError:
+        raise
+    except RuntimeError as e:  # a member encrypted with a zip password
+        if "encrypted" in str(e).lower() or "password" in str(e).lower():
+            raise ExtractError("encrypted", "文档设置了密码（已加密），无法读取，请取消密码后重新提交。") from e
+        raise ExtractError("corrupt", f"文件已损坏，无法打开（{type(e).__name__}），请重新导出Word文档后提交。") from e
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
+            etree.XMLSyntaxError) as e:
+        raise ExtractError("corrupt", f"文件已损坏，无法打开（{type(e).__name__}），请重新导出Word文档后提交。") from e
+    return parse_document_xml(xml, source=source)
+
+
+def _check_size(size: int) -> None:
     if size == 0:
         raise ExtractError("empty_file", "文件为空（0字节），请重新上传完整的Word文档。")
     if size > MAX_FILE_BYTES:
         raise ExtractError("too_large", f"文件过大（{size // 1024 // 1024}MB），不像是绩效目标表，请检查后重新提交。")
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head == OLE_MAGIC:
-        raise _ole_error(path)
-    if not head.startswith(b"PK"):
-        raise ExtractError("not_a_docx", "文件不是Word（.docx）文档，可能是改了扩展名的其他文件，请另存为.docx后重新提交。")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            xml = _read_main_part(zf)
-    except ExtractError:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as e:
-        raise ExtractError("corrupt", f"文件已损坏，无法打开（{type(e).__name__}），请重新导出Word文档后提交。") from e
-    return parse_document_xml(xml, source=str(path))
 
 
 def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
@@ -75,6 +98,11 @@ def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as e:
         raise ExtractError("corrupt", f"文档内容已损坏（XML错误：{e.msg}），请重新导出Word文档后提交。") from e
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        # a DOCTYPE the byte scan missed (after a long prolog, or in UTF-16): its entities were
+        # never resolved (resolve_entities=False, load_dtd=False, no_network); refuse anyway
+        raise ExtractError("unsafe_xml", "文档内部含有不安全的XML声明（DOCTYPE/实体），已拒收，请用Word重新保存后提交。")
     for el in list(root.iter(*HIDDEN)):
         parent = el.getparent()
         if parent is not None:
@@ -87,34 +115,90 @@ def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
     return ExtractedDocument(blocks=walker.blocks, source=source)
 
 
-def _ole_error(path: Path) -> ExtractError:
-    # Encrypted .docx files are OLE containers holding an EncryptionInfo stream; other OLE
-    # files are legacy binary Word (.doc) or WPS documents.
-    with open(path, "rb") as f:
-        data = f.read(1024 * 1024)
-    if ENCRYPTION_STREAM in data:
+def _ole_error(data: bytes) -> ExtractError:
+    # Encrypted .docx files are OLE containers holding EncryptionInfo/EncryptedPackage streams;
+    # other OLE files are legacy binary Word (.doc) or WPS documents.
+    names = ole_stream_names(data)
+    if names & ENCRYPTION_NAMES or (not names and ENCRYPTION_STREAM in data[:1024 * 1024]):
         return ExtractError("encrypted", "文档设置了打开密码（已加密），无法读取，请取消密码后重新提交。")
     return ExtractError("legacy_format", "文件是旧版Word（.doc）或WPS格式，请在Word或WPS中“另存为”.docx格式后重新提交。")
 
 
+def ole_stream_names(data: bytes) -> set[str]:
+    """Names in the directory of an OLE/CFB container (MS-CFB), following the FAT chain of the
+    directory; empty when the container is malformed. Bounded: never loops."""
+    try:
+        sector_shift = struct.unpack_from("<H", data, 30)[0]
+        if sector_shift not in (9, 12):
+            return set()
+        size = 1 << sector_shift
+        n_fat = struct.unpack_from("<I", data, 44)[0]
+        first_dir = struct.unpack_from("<I", data, 48)[0]
+        difat = [x for x in struct.unpack_from("<109I", data, 76) if x < 0xFFFFFFFA][:n_fat]
+
+        def sector(sid: int) -> bytes:
+            start = (sid + 1) * size
+            return data[start:start + size]
+
+        fat: list[int] = []
+        for sid in difat:
+            chunk = sector(sid)
+            fat.extend(struct.unpack_from(f"<{len(chunk) // 4}I", chunk))
+        names: set[str] = set()
+        sid, seen = first_dir, set()
+        while sid < 0xFFFFFFFA and sid not in seen and len(seen) < 4096:
+            seen.add(sid)
+            chunk = sector(sid)
+            for off in range(0, len(chunk) - 127, 128):
+                n = struct.unpack_from("<H", chunk, off + 64)[0]
+                if 2 <= n <= 64 and chunk[off + 66] in (1, 2, 5):  # storage, stream, root
+                    names.add(chunk[off:off + n - 2].decode("utf-16-le", "replace"))
+            sid = fat[sid] if sid < len(fat) else 0xFFFFFFFE
+        return names
+    except (struct.error, IndexError):
+        return set()
+
+
+def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """Inflate one member, never past `cap` bytes whatever its header declares. zipfile stops at
+    the declared size (a lying zip bomb then fails its CRC), so the member is opened with the
+    declared size raised past the cap and its actual inflated size measured while reading."""
+    probe = copy.copy(info)
+    probe.file_size = 1 << 62  # zipfile reads ahead; it checks the CRC only at the stream's true end
+    chunks, total = [], 0
+    with zf.open(probe) as f:
+        while True:
+            chunk = f.read(min(READ_CHUNK, cap + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > cap:
+                raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
+    if total != info.file_size:
+        raise ExtractError("corrupt", "文件已损坏：压缩包记录的大小与实际内容不符，请重新导出Word文档后提交。")
+    return b"".join(chunks)
+
+
 def _read_main_part(zf: zipfile.ZipFile) -> bytes:
+    if sum(i.file_size for i in zf.infolist()) > MAX_TOTAL_BYTES:
+        raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
     name = _main_part_name(zf)
     info = zf.getinfo(name)
     if info.file_size > MAX_XML_BYTES or (
         info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 4 * 1024 * 1024
     ):
         raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
-    with zf.open(info) as f:
-        data = f.read(MAX_XML_BYTES + 1)  # the declared size can lie; never read past the cap
-    if len(data) > MAX_XML_BYTES:
-        raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
-    return data
+    return _read_capped(zf, info, MAX_XML_BYTES)  # the declared size can lie: measured as read
 
 
 def _main_part_name(zf: zipfile.ZipFile) -> str:
     names = set(zf.namelist())
     if "_rels/.rels" in names:
-        rels = etree.fromstring(zf.read("_rels/.rels")[:1024 * 1024], _PARSER)
+        try:
+            rels = etree.fromstring(_read_capped(zf, zf.getinfo("_rels/.rels"), MAX_RELS_BYTES), _PARSER)
+        except (ExtractError, etree.XMLSyntaxError):
+            rels = ()  # a broken or oversized relationships part: fall back to the usual name
         for rel in rels:
             if rel.get("Type") == RT.OFFICE_DOCUMENT:
                 target = rel.get("Target", "").lstrip("/")

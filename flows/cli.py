@@ -121,17 +121,18 @@ def _ingest(args) -> int:
     if not Path(args.inbox).is_dir():
         print(f"jixiao: inbox {args.inbox} is not a folder", file=sys.stderr)
         return 2
-    from flows.ingest import ingest
+    from flows.ingest import BUSY, ingest
     from warehouse.read import format_summary
-    from warehouse.store import WarehouseBusy
 
-    try:
-        result = ingest(inbox=args.inbox, db=args.db, year=args.year, province=args.province,
-                        batch_size=args.batch_size, wait_for_lock=not args.no_wait,
-                        review_config=args.review_config, quantitative_share_min=args.quantitative_share_min)
-    except WarehouseBusy as e:
-        print(f"jixiao: another ingestion is running on {args.db}; not started ({e})", file=sys.stderr)
+    state = ingest(inbox=args.inbox, db=args.db, year=args.year, province=args.province,
+                   batch_size=args.batch_size, wait_for_lock=not args.no_wait,
+                   review_config=args.review_config, quantitative_share_min=args.quantitative_share_min,
+                   return_state=True)
+    if state.is_cancelled() and (state.message or "").startswith(BUSY):
+        print(f"jixiao: another ingestion is running on {args.db}; not started, try again later "
+              f"({state.message[len(BUSY):]})", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
+    result = state.result()  # raises when the run itself failed
     print(format_summary(result))
     return 0
 

@@ -25,7 +25,7 @@ SCAN_COLUMNS = ["path", "sha256", "size_bytes", "modified_at", "kind", "ignore_r
 class ScannedFile:
     path: str  # relative to the inbox, POSIX separators
     abs_path: str
-    sha256: str
+    sha256: str | None  # None when the file could not be read
     size_bytes: int
     modified_at: datetime
     kind: str  # document | ignored
@@ -54,7 +54,8 @@ def scan_inbox(inbox: str | Path, known: pd.DataFrame | None = None) -> list[Sca
     cache: dict[str, tuple[int, datetime, str]] = {}
     if known is not None and len(known):
         for row in known.itertuples(index=False):
-            cache[row.path] = (int(row.size_bytes), pd.Timestamp(row.modified_at).to_pydatetime(), row.sha256)
+            if isinstance(row.sha256, str):  # a file not read last time (unreadable) is hashed again
+                cache[row.path] = (int(row.size_bytes), pd.Timestamp(row.modified_at).to_pydatetime(), row.sha256)
     out: list[ScannedFile] = []
     for root, dirs, files in os.walk(inbox):
         dirs.sort()
@@ -68,15 +69,19 @@ def scan_inbox(inbox: str | Path, known: pd.DataFrame | None = None) -> list[Sca
                 continue
             rel = Path(full).relative_to(inbox).as_posix()
             mtime = EPOCH + timedelta(microseconds=st.st_mtime_ns // 1000)  # naive UTC, exact to the µs
+            kind, reason = classify(name)
             hit = cache.get(rel)
             if hit and hit[0] == st.st_size and hit[1] == mtime:
                 digest = hit[2]
             else:
                 try:
                     digest = sha256_of(full)
-                except (FileNotFoundError, PermissionError):
+                except FileNotFoundError:
+                    continue  # vanished while being hashed: no longer in the inbox
+                except OSError:  # no read permission, locked by another program, I/O error
+                    # still accounted for in `files` (ignored, reason unreadable); read next run
+                    out.append(ScannedFile(rel, full, None, st.st_size, mtime, "ignored", "unreadable"))
                     continue
-            kind, reason = classify(name)
             out.append(ScannedFile(rel, full, digest, st.st_size, mtime, kind, reason))
     return out
 

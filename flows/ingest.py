@@ -13,14 +13,17 @@ from pathlib import Path
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Cancelled
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
-from transforms.batch import NormalizeOptions, SourceFile, StageTimes, normalize_files
+from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile, StageTimes, normalize_files
 from transforms.review import load_review_config
 from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
-from warehouse.store import Warehouse
+from warehouse.store import Warehouse, WarehouseBusy
 
 DEFAULT_BATCH_SIZE = 100
+#: message prefix of the Cancelled state of a run that found the warehouse busy (--no-wait)
+BUSY = "warehouse busy: "
 
 
 def new_run_id() -> str:
@@ -52,7 +55,10 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
            batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True,
            review_config: str | None = None, quantitative_share_min: float | None = None) -> dict:
     """Ingest every file under `inbox` into the DuckDB warehouse at `db`. Review thresholds:
-    defaults, then the TOML `review_config` (or $JIXIAO_REVIEW_CONFIG), then the options."""
+    defaults, then the TOML `review_config` (or $JIXIAO_REVIEW_CONFIG), then the options.
+
+    With ``wait_for_lock=False`` and another run holding the warehouse, the flow run ends in a
+    Cancelled state whose message starts with BUSY (calling the flow then raises CancelledRun)."""
     log = get_run_logger()
     run_id = new_run_id()
     inbox_path = Path(inbox).resolve()
@@ -61,7 +67,13 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     options = NormalizeOptions(default_year=year, default_province=province,
                                review=load_review_config(review_config,
                                                          quantitative_share_min=quantitative_share_min))
-    wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
+    try:
+        wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
+    except WarehouseBusy as e:
+        # another run holds the warehouse (cron fired while a run was still going): nothing was
+        # touched; the flow run ends Cancelled, not Failed, and without a traceback
+        log.warning("%s", e)
+        return Cancelled(message=BUSY + str(e))
     try:
         scan = scan_inbox(inbox_path, wh.known_files())
         wh.record_scan(scan_frame(scan))
@@ -71,7 +83,9 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
         for start in range(0, len(todo), batch_size):
             batch = todo[start:start + batch_size]
             frames, t = normalize_batch(batch, options, label=f"{start // batch_size:04d}")
+            updates = frames.pop(INBOX_UPDATES, None)
             wh.append(frames)
+            wh.correct_scan(updates)  # files that changed or vanished while the run read them
             for k, v in t.items():
                 setattr(times, k, getattr(times, k) + v)
         counts = {"files_seen": len(scan), "files_processed": len(todo)}

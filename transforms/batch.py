@@ -8,15 +8,19 @@ an error finding; the other forms and files go on.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import stat
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 import pandas as pd
 import pandera.errors
 
-from extractors.docx_reader import read_docx
+from extractors.docx_reader import MAX_FILE_BYTES, read_docx_bytes
 from extractors.errors import ExtractError
 from transforms import checks, review
 from transforms.reader import read_forms
@@ -55,9 +59,17 @@ class StageTimes:
     validate_s: float = 0.0
 
 
+#: files that changed or vanished between the scan and their reading: (path, sha256 or None
+#: when vanished, size_bytes, modified_at); the flow corrects the scan with them
+INBOX_UPDATES = "inbox_updates"
+INBOX_UPDATE_COLUMNS = ["path", "sha256", "size_bytes", "modified_at"]
+_EPOCH = datetime(1970, 1, 1)
+
+
 @dataclass
 class _Rows:
     tables: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in MODELS})
+    inbox_updates: list[dict] = field(default_factory=list)
 
     def add(self, table: str, row: dict) -> None:
         self.tables[table].append(row)
@@ -65,12 +77,24 @@ class _Rows:
 
 def normalize_files(files: list[SourceFile], options: NormalizeOptions,
                     times: StageTimes | None = None) -> dict[str, pd.DataFrame]:
+    """Frames of the raw tables for `files`, plus INBOX_UPDATES: the files whose content is no
+    longer what the scan hashed (changed: processed as they are now; vanished: left out)."""
     times = times or StageTimes()
     rows = _Rows()
+    done: set[str] = set()
     for f in files:
         t0 = time.perf_counter()
+        data, f = _read_source(rows, f)
+        if f is None or f.sha256 in done:
+            times.extract_s += time.perf_counter() - t0
+            continue  # vanished, or changed into a content this batch already holds
+        done.add(f.sha256)
+        if data is None:
+            _reject(rows, f, "too_large", "文件过大，不像是绩效目标表，请检查后重新提交。")
+            times.extract_s += time.perf_counter() - t0
+            continue
         try:
-            doc = read_docx(f.abs_path)
+            doc = read_docx_bytes(data, source=f.abs_path)
         except ExtractError as e:
             _reject(rows, f, e.code, e.message)
             times.extract_s += time.perf_counter() - t0
@@ -80,6 +104,8 @@ def normalize_files(files: list[SourceFile], options: NormalizeOptions,
             _reject(rows, f, "corrupt", f"文件无法解析（{type(e).__name__}），请用Word重新保存为.docx后提交。")
             times.extract_s += time.perf_counter() - t0
             continue
+        finally:
+            del data
         t1 = time.perf_counter()
         times.extract_s += t1 - t0
         try:
@@ -91,7 +117,39 @@ def normalize_files(files: list[SourceFile], options: NormalizeOptions,
     t2 = time.perf_counter()
     frames = validate(_frames(rows))
     times.validate_s += time.perf_counter() - t2
+    frames[INBOX_UPDATES] = pd.DataFrame(rows.inbox_updates, columns=INBOX_UPDATE_COLUMNS)
     return frames
+
+
+def _read_source(rows: _Rows, f: SourceFile) -> tuple[bytes | None, SourceFile | None]:
+    """The file's bytes, read once, and the SourceFile naming their actual sha256.
+
+    A file that vanished since the scan gives (None, None) and an update removing its path; a
+    file whose bytes no longer hash to the scanned sha256 (rewritten, or copied in while the
+    run scanned) is processed as it is now, under its new sha256, with an update of its scan
+    row. A file too large to be a form gives (None, f) without being read."""
+    try:
+        st = os.stat(f.abs_path)
+        if not stat.S_ISREG(st.st_mode):
+            raise FileNotFoundError(f.abs_path)
+        if st.st_size > MAX_FILE_BYTES:
+            return None, f
+        with open(f.abs_path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        log.warning("%s vanished after the scan; it is no longer in the inbox", f.path)
+        rows.inbox_updates.append({"path": f.path, "sha256": None, "size_bytes": None, "modified_at": None})
+        return None, None
+    if len(data) > MAX_FILE_BYTES:
+        return None, f
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != f.sha256:
+        log.warning("%s changed after the scan; reading it as it is now", f.path)
+        # the size and time of the stat before reading: any later write makes the next scan re-hash
+        rows.inbox_updates.append({"path": f.path, "sha256": digest, "size_bytes": len(data),
+                                   "modified_at": _EPOCH + timedelta(microseconds=st.st_mtime_ns // 1000)})
+        f = replace(f, sha256=digest)
+    return data, f
 
 
 def _reject(rows: _Rows, f: SourceFile, code: str, message: str, forms: int = 0) -> None:
@@ -232,8 +290,11 @@ def _task_row(sid: str, seq: int, task, money_factor: float) -> dict:
 
 
 def _finding(f: SourceFile, sid: str | None, finding: Finding) -> dict:
+    message = finding.message
+    if not message.startswith("《"):  # every message names the file for the clerk
+        message = f"《{_name(f)}》{message}"
     return {"sha256": f.sha256, "submission_id": sid, "severity": finding.severity,
-            "check": finding.check, "location": finding.location, "message": finding.message}
+            "check": finding.check, "location": finding.location, "message": message}
 
 
 # -- frames and validation ------------------------------------------------------------------

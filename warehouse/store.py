@@ -269,6 +269,31 @@ class Warehouse:
         finally:
             con.unregister("_jx_scan")
 
+    def correct_scan(self, updates: pd.DataFrame) -> None:
+        """Files that changed or vanished between the scan and their reading: a row with a
+        sha256 replaces the path's sha256/size/modified_at, a row without one (vanished)
+        removes the path, so ``files`` shows what the inbox holds when the run ends."""
+        if updates is None or not len(updates):
+            return
+        frame = updates.reindex(columns=["path", "sha256", "size_bytes", "modified_at"]).copy()
+        frame["modified_at"] = _naive_utc(frame["modified_at"])
+        con = self.con
+        con.register("_jx_updates", frame)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM inbox_files WHERE path IN "
+                        "(SELECT path FROM _jx_updates WHERE sha256 IS NULL)")
+            con.execute(
+                """UPDATE inbox_files AS i SET sha256 = u.sha256, size_bytes = u.size_bytes,
+                          modified_at = u.modified_at
+                   FROM _jx_updates AS u WHERE u.path = i.path AND u.sha256 IS NOT NULL""")
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        finally:
+            con.unregister("_jx_updates")
+
     def append(self, tables: dict[str, pd.DataFrame]) -> None:
         """Load the rows of some processed contents. For every sha256 of ``tables['contents']``
         its rows in every raw table are deleted first, so re-processing replaces, never doubles."""

@@ -148,3 +148,65 @@ def test_doctype_is_refused_never_resolved(tmp_path):
     with pytest.raises(ExtractError) as e:
         read_docx(path)
     assert e.value.code == "unsafe_xml"
+
+
+# -- hostile packages (issue 4) ---------------------------------------------------------------
+
+from extractors.docx_reader import MAX_XML_BYTES, ole_stream_names, read_docx_bytes  # noqa: E402
+from tests.support.hostile import (encrypted_docx, form_bytes, legacy_doc, legacy_wps,  # noqa: E402
+                                   lie_about_size, replace_part)
+
+
+def _code(data: bytes) -> str:
+    with pytest.raises(ExtractError) as e:
+        read_docx_bytes(data)
+    return e.value.code
+
+
+def test_ole_directory_is_read_from_a_real_cfb_container():
+    assert {"EncryptionInfo", "EncryptedPackage"} <= ole_stream_names(encrypted_docx())
+    assert "WordDocument" in ole_stream_names(legacy_doc())
+    assert ole_stream_names(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 100) == set()  # malformed: no crash
+    assert _code(encrypted_docx()) == "encrypted"
+    assert _code(legacy_doc()) == _code(legacy_wps()) == "legacy_format"
+
+
+def test_declared_sizes_that_lie_are_measured():
+    good = form_bytes("鄂州市财政局")
+    assert _code(lie_about_size(good, declared=10)) == "corrupt"  # inflates to more than declared
+    assert _code(lie_about_size(good, declared=10 ** 6)) == "corrupt"  # to less than declared
+    assert read_docx_bytes(good).tables  # the honest original reads
+
+
+def test_a_lying_member_is_cut_at_the_cap(monkeypatch):
+    import extractors.docx_reader as reader
+
+    monkeypatch.setattr(reader, "MAX_XML_BYTES", 2000)  # a small cap instead of a 64 MB document
+    xml = b'<?xml version="1.0"?><w:document xmlns:w="x"><w:body>' + b"<w:p/>" * 2000 + b"</w:body></w:document>"
+    data = lie_about_size(replace_part(form_bytes("鄂州市财政局"), "word/document.xml", xml), declared=1000)
+    assert _code(data) == "too_large"
+    assert MAX_XML_BYTES == 64 * 1024 * 1024
+
+
+def test_broken_or_oversized_relationships_fall_back_to_the_main_part():
+    good = form_bytes("鄂州市财政局")
+    assert read_docx_bytes(replace_part(good, "_rels/.rels", b"<Relationships")).tables
+    assert read_docx_bytes(lie_about_size(good, "_rels/.rels", declared=3)).tables
+
+
+def test_doctype_in_utf16_or_after_a_long_prolog_is_refused():
+    body = f'<w:document {nsdecls("w")}><w:body><w:p>{_run("&x;")}</w:p></w:body></w:document>'
+    decl = '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+    utf16 = ('<?xml version="1.0" encoding="UTF-16"?>' + decl + body).encode("utf-16")
+    long_prolog = ('<?xml version="1.0"?><!--' + "x" * 70000 + "-->" + decl + body).encode()
+    for xml in (utf16, long_prolog):
+        assert _code(replace_part(form_bytes("鄂州市财政局"), "word/document.xml", xml)) == "unsafe_xml"
+
+
+def test_zip_member_with_a_password_is_encrypted():
+    good = bytearray(form_bytes("鄂州市财政局"))
+    pos = good.find(b"PK\x01\x02")
+    while pos != -1:  # set the 'encrypted' flag bit in every central directory entry
+        good[pos + 8] |= 1
+        pos = good.find(b"PK\x01\x02", pos + 4)
+    assert _code(bytes(good)) == "encrypted"

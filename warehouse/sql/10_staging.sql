@@ -272,10 +272,14 @@ SELECT
     CASE status
         WHEN 'ignored' THEN CASE
             WHEN regexp_matches(path, '(^|/)~[$][^/]*$')
-                THEN 'Word 临时锁定文件（~$ 开头），不是申报文件，已忽略。'
-            ELSE '不是需要入库的 Word 文档（' || coalesce(ignore_reason, kind, 'unknown') || '），已忽略。'
+                THEN '《' || regexp_extract(path, '[^/]*$') || '》是 Word 临时锁定文件（~$ 开头），不是申报文件，已忽略。'
+            WHEN ignore_reason = 'unreadable'
+                THEN '《' || regexp_extract(path, '[^/]*$') || '》无法读取（没有读取权限或正被其他程序占用），本次未入库，下次运行时会再次读取。'
+            ELSE '《' || regexp_extract(path, '[^/]*$') || '》不是需要入库的 Word 文档（'
+                || coalesce(ignore_reason, kind, 'unknown') || '），已忽略。'
         END
-        WHEN 'duplicate' THEN '与已收文件 ' || primary_path || ' 内容完全相同，按重复文件处理，未再次入库。'
+        WHEN 'duplicate' THEN '《' || regexp_extract(path, '[^/]*$') || '》与已收文件 ' || primary_path
+            || ' 内容完全相同，按重复文件处理，未再次入库。'
         ELSE content_message
     END AS message,
     CAST(CASE WHEN status = 'ignored' THEN 0 ELSE coalesce(content_forms, 0) END AS INTEGER) AS forms,
