@@ -25,9 +25,9 @@ def test_registry_load_on_a_new_warehouse_then_summary(tmp_path):
     db = tmp_path / "w.duckdb"
     proc = _run(tmp_path, "registry", "load", str(REPO / "samples" / "registry.csv"), "--db", str(db))
     assert proc.returncode == 0, proc.stderr
-    assert "11 个应报部门" in proc.stdout and "报送情况 submission status 2024" in proc.stdout
+    assert "12 个应报部门" in proc.stdout and "报送情况 submission status 2024" in proc.stdout
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM submission_status WHERE status = 'missing'").fetchone()[0] == 11
+        assert con.execute("SELECT count(*) FROM submission_status WHERE status = 'missing'").fetchone()[0] == 12
 
 
 def test_bad_registry_is_refused_with_every_line_named(tmp_path):

@@ -17,10 +17,10 @@ def test_summary_shows_findings_by_check_and_submission_status(db):
     assert d["findings_by_check"]["target_below_prior"] >= 1
     assert d["findings_by_check"]["long_term_below_annual"] >= 1
     st = d["submission_status"][2024]["counts"]
-    assert st["missing"] == 3 and st["partial"] == 1 and st["not_in_registry"] == 1
+    assert st["missing"] == 2 and st["partial"] == 1 and st["not_in_registry"] == 1
     text = format_summary(d)
     assert "审核问题 findings by check: target_below_prior" in text
-    assert "报送情况 submission status 2024:" in text and "未报送 missing 3" in text
+    assert "报送情况 submission status 2024:" in text and "未报送 missing 2" in text
     assert "待催报 to chase:" in text and "湖北省教育厅（未报送）" in text
 
 
