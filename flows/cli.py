@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="province of names such as 省财政厅 (default: %(default)s)")
     ingest.add_argument("--batch-size", type=int, default=100)
     ingest.add_argument("--no-wait", action="store_true", help="exit at once if another run holds the warehouse")
+    _add_runner_args(ingest)
 
     serve = sub.add_parser("serve", help="keep a nightly schedule that runs the ingestion")
     serve.add_argument("inbox")
@@ -42,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     summ = sub.add_parser("summary", help="print the summary of a warehouse")
     summ.add_argument("--db", required=True)
     return p
+
+
+def _add_runner_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes (or Dask workers) normalizing batches in parallel (default: CPU count)")
+    p.add_argument("--runner", choices=("processes", "dask"), default=os.environ.get("JIXIAO_RUNNER", "processes"),
+                   help="processes: a local process pool (default); dask: prefect-dask DaskTaskRunner")
+    p.add_argument("--dask-address", default=os.environ.get("JIXIAO_DASK_ADDRESS"),
+                   help="scheduler of an existing Dask cluster (default: a temporary LocalCluster)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,13 +71,15 @@ def _ingest(args) -> int:
     if not Path(args.inbox).is_dir():
         print(f"jixiao: inbox {args.inbox} is not a folder", file=sys.stderr)
         return 2
-    from flows.ingest import ingest
+    from flows.ingest import configured
     from warehouse.read import format_summary
     from warehouse.store import WarehouseBusy
 
+    ingest = configured(args.runner, args.workers, args.dask_address)
     try:
         result = ingest(inbox=args.inbox, db=args.db, year=args.year, province=args.province,
-                        batch_size=args.batch_size, wait_for_lock=not args.no_wait)
+                        batch_size=args.batch_size, wait_for_lock=not args.no_wait,
+                        workers=args.workers, runner=args.runner)
     except WarehouseBusy as e:
         print(f"jixiao: another ingestion is running on {args.db}; not started ({e})", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later

@@ -282,14 +282,22 @@ class Warehouse:
         con.register("_jx_keys", keys)
         try:
             con.execute("BEGIN TRANSACTION")
-            for table in CHILD_TABLES:
+            # Rows of a content are written (and deleted) with its contents row in one
+            # transaction, so contents never seen before have no rows to replace: skip the
+            # deletes, which scan the large child tables (quadratic over a big first load).
+            seen = con.execute(
+                """SELECT EXISTS (SELECT 1 FROM contents WHERE sha256 IN (SELECT sha256 FROM _jx_keys))
+                       OR EXISTS (SELECT 1 FROM raw_submissions WHERE sha256 IN (SELECT sha256 FROM _jx_keys))
+                       OR EXISTS (SELECT 1 FROM raw_findings WHERE sha256 IN (SELECT sha256 FROM _jx_keys))"""
+            ).fetchall()[0][0]
+            for table in CHILD_TABLES if seen else ():
                 con.execute(
                     f"""DELETE FROM {table}
                     WHERE left(submission_id, 16) IN (SELECT sid_prefix FROM _jx_keys)
                        OR submission_id IN (SELECT submission_id FROM raw_submissions
                                             WHERE sha256 IN (SELECT sha256 FROM _jx_keys))"""
                 )
-            for table in ("raw_findings", "raw_submissions", "contents"):
+            for table in ("raw_findings", "raw_submissions", "contents") if seen else ():
                 con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT sha256 FROM _jx_keys)")
             for table in APPEND_TABLES:
                 frame = frames.get(table)
@@ -370,6 +378,23 @@ class Warehouse:
             if stray:
                 raise ValueError(f"append: {table} rows of forms not in this append: {sorted(stray)[:3]}")
         return frames
+
+    def record_stages(self, seconds: dict[str, float], settings: dict | None = None) -> None:
+        """Stage timings and settings of this run into run_stats (replacing any of this run)."""
+        rows = [(self.run_id, k, float(v), None) for k, v in seconds.items()]
+        for k, v in (settings or {}).items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                rows.append((self.run_id, k, float(v), None))
+            else:
+                rows.append((self.run_id, k, None, None if v is None else str(v)))
+        frame = pd.DataFrame(rows, columns=["run_id", "key", "value", "text"])
+        con = self.con
+        con.execute("DELETE FROM run_stats WHERE run_id = ?", [self.run_id])
+        con.register("_jx_stats", frame)
+        try:
+            con.execute("INSERT INTO run_stats BY NAME SELECT * FROM _jx_stats")
+        finally:
+            con.unregister("_jx_stats")
 
     # ----------------------------------------------------------------- end of the run
     def publish(self, counts: dict | None = None) -> None:
