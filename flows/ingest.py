@@ -145,7 +145,8 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     return result
 
 
-def configured(runner: str = "processes", workers: int | None = None, dask_address: str | None = None):
+def configured(runner: str = "processes", workers: int | None = None, dask_address: str | None = None,
+               dask_processes: bool = True):
     """The ingest flow with the task runner of `runner`: threads that hand batches to the
     process pool (default), or prefect-dask's DaskTaskRunner on `dask_address` (an existing
     scheduler) or on a temporary LocalCluster of `workers` single-threaded worker processes."""
@@ -156,7 +157,7 @@ def configured(runner: str = "processes", workers: int | None = None, dask_addre
         if dask_address:
             return ingest.with_options(task_runner=DaskTaskRunner(address=dask_address))
         return ingest.with_options(task_runner=DaskTaskRunner(
-            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": dask_processes,
                             "dashboard_address": None}))
     from prefect.task_runners import ThreadPoolTaskRunner
 
