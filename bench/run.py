@@ -12,7 +12,7 @@ runs ``jixiao ingest`` as a subprocess against a Prefect server started once for
 * ms/form per stage, read from the run's ``run_stats`` rows (extract, normalize, validate are
   CPU seconds summed over the worker processes; load is the single writer's wall time);
 * peak RSS of the whole ``jixiao`` process tree (the flow process and its workers; the shared
-  Prefect server is not in it), sampled every 20 ms;
+  Prefect server is not in it), sampled every 30 ms (sum of RSS, and of PSS which counts shared pages once);
 * the bare-lxml baseline of the same files in the same run: zip read + ``lxml.etree.fromstring``
   of word/document.xml, in a pool of as many processes as the ingest had workers, summed per
   file, and the ratio of the extract stage to it;
@@ -53,18 +53,22 @@ TARGET_VALUES = 1_000_000
 
 # --------------------------------------------------------------------------- processes
 
-def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) over a process and all its descendants. RSS counts the pages
+    that forked workers share with their parent once per process; PSS splits them."""
+    rss = pss = 0
     try:
         procs = [proc] + proc.children(recursive=True)
     except psutil.NoSuchProcess:
-        return 0
+        return 0, 0
     for p in procs:
         try:
-            total += p.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            info = p.memory_full_info()
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError):
             pass
-    return total
+    return rss, pss
 
 
 def run_cli(args: list[str], env: dict) -> dict:
@@ -72,21 +76,22 @@ def run_cli(args: list[str], env: dict) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=REPO)
     ps = psutil.Process(proc.pid)
-    peak = 0
+    peak = peak_pss = 0
     out_chunks = []
     import threading
 
     reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True)
     reader.start()
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(ps))
-        time.sleep(0.02)
+        rss, pss = _tree_memory(ps)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+        time.sleep(0.03)
     wall = time.perf_counter() - t0
     reader.join()
     out = b"".join(out_chunks).decode("utf-8", "replace")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{out[-3000:]}")
-    return {"wall_s": wall, "peak_rss_mib": peak / 2**20, "output": out}
+    return {"wall_s": wall, "peak_rss_mib": peak / 2**20, "peak_pss_mib": peak_pss / 2**20, "output": out}
 
 
 def _free_port() -> int:
@@ -240,7 +245,7 @@ def query_times(source_db: Path, work: Path, repeat: int = 5) -> dict:
             times = []
             for _ in range(repeat + 1):
                 t = time.perf_counter()
-                con.execute(sql, params).fetchall()
+                con.execute(sql, params).to_arrow_table()
                 times.append(1000 * (time.perf_counter() - t))
             out[name] = {"first_ms": times[0], "median_ms": statistics.median(times[1:])}
         return {"indicator_values": values, "current_forms": forms, "copies": copies,
@@ -334,7 +339,7 @@ def main(argv=None) -> int:
                     "forms_per_s_without_startup": forms / max(1e-9, first["wall_s"] - startup),
                     "flow_s_before_publish": stats.get("before_publish"), "publish_s": None,
                     "stage_ms_per_form": per, "stage_seconds": {k: v for k, v in stats.items() if isinstance(v, float)},
-                    "peak_rss_mib": first["peak_rss_mib"],
+                    "peak_rss_mib": first["peak_rss_mib"], "peak_pss_mib": first["peak_pss_mib"],
                     "bare_lxml_ms_per_form": bare, "extract_to_bare_lxml": per["extract"] / bare if bare else None,
                     "rerun_wall_s": rerun["wall_s"], "rerun_without_startup_s": rerun["wall_s"] - startup,
                     "rerun_files_processed": rerun_stats.get("files_processed"),
@@ -380,13 +385,14 @@ def report(r: dict) -> str:
             row(f"{k} ms/form", lambda s, k=k: f"{s['stage_ms_per_form'][k]:.2f}")
         row("bare lxml (zip+parse) ms/form", lambda s: f"{s['bare_lxml_ms_per_form']:.2f}")
         row("extract / bare lxml", lambda s: f"{s['extract_to_bare_lxml']:.2f}×")
-        row("peak RSS of the process tree", lambda s: f"{s['peak_rss_mib']:.0f} MiB")
+        row("peak memory of the process tree: RSS sum (PSS sum)",
+            lambda s: f"{s['peak_rss_mib']:.0f} MiB ({s['peak_pss_mib']:.0f} MiB)")
         row("re-run, unchanged inbox", lambda s: f"{s['rerun_wall_s']:.1f} s ({s['rerun_without_startup_s']:.1f} s w/o start-up)")
         row("indicator values / DB size", lambda s: f"{s['indicator_values']:,} / {s['db_mib']:.0f} MiB")
     q = r.get("queries")
     if q:
         lines += ["", f"queries at {q['indicator_values']:,} indicator values ({q['current_forms']:,} current forms; "
-                      f"built by {q['copies']}× INSERT…SELECT in {q['build_s']:.1f} s), read-only connection:", "",
+                      f"built by {q['copies']}× INSERT…SELECT in {q['build_s']:.1f} s), read-only connection, results fetched as Arrow:", "",
                   "| query | first ms | median ms |", "|---|---|---|"]
         for name, t in q["queries"].items():
             lines.append(f"| {name} | {t['first_ms']:.1f} | {t['median_ms']:.1f} |")

@@ -41,6 +41,11 @@ APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw
 CHILD_TABLES = ("raw_funding", "raw_goals", "raw_indicators")
 SCAN_COLUMNS = ("path", "sha256", "size_bytes", "modified_at", "kind", "ignore_reason")
 COUNT_KEYS = ("files_seen", "files_processed", "forms_loaded", "findings")
+#: staging views computed once at publish into ``mat_<view>`` tables (dependency order), the
+#: view then reading its table: the contract views and rollups stay views, but no longer redo
+#: the window functions and joins of the whole warehouse on every query.
+MATERIALIZED_VIEWS = ("stg_inbox_files", "stg_contents", "stg_findings", "stg_submissions",
+                      "stg_content_status", "stg_file_status", "stg_submission_measures")
 
 
 class WarehouseBusy(Exception):
@@ -406,6 +411,7 @@ class Warehouse:
         con = self.con
         try:
             self._create_views()
+            self._materialize()
             pending = con.execute("SELECT count(*) FROM stg_file_status WHERE status IS NULL").fetchone()[0]
             if pending:
                 log.warning("publish: %d inbox document(s) have no processed content; "
@@ -454,6 +460,17 @@ class Warehouse:
             con.execute(f'DROP VIEW IF EXISTS "{name}"')
         for name in VIEW_SQL:
             con.execute(sql_text(name))
+
+    def _materialize(self) -> None:
+        con = self.con
+        for view in MATERIALIZED_VIEWS:
+            comment = con.execute("SELECT comment FROM duckdb_views() WHERE schema_name = 'main' "
+                                  "AND view_name = ?", [view]).fetchall()
+            con.execute(f"CREATE OR REPLACE TABLE mat_{view} AS SELECT * FROM {view}")
+            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM mat_{view}")
+            if comment and comment[0][0]:
+                text = comment[0][0] + " (materialized at publish into mat_" + view + ")"
+                con.execute(f"COMMENT ON VIEW {view} IS '" + text.replace("'", "''") + "'")
 
     def abort(self) -> None:
         """Discard this run: the published file stays as it was."""
