@@ -86,6 +86,9 @@ def _ingest(args) -> int:
         print(f"jixiao: another ingestion is running on {args.db}; not started ({e})", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
     print(format_summary(result))
+    stages = result.get("stage_seconds") or {}
+    if stages:
+        print("耗时 seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     return 0
 
 
