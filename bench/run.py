@@ -12,7 +12,7 @@ runs ``jixiao ingest`` as a subprocess against a Prefect server started once for
 * ms/form per stage, read from the run's ``run_stats`` rows (extract, normalize, validate are
   CPU seconds summed over the worker processes; load is the single writer's wall time);
 * peak RSS of the whole ``jixiao`` process tree (the flow process and its workers; the shared
-  Prefect server is not in it), sampled every 30 ms (sum of RSS, and of PSS which counts shared pages once);
+  Prefect server is not in it), sampled every 0.1 s (sum of RSS; sum of PSS, which counts shared pages once, every 0.5 s);
 * the bare-lxml baseline of the same files in the same run: zip read + ``lxml.etree.fromstring``
   of word/document.xml, in a pool of as many processes as the ingest had workers, summed per
   file, and the ratio of the extract stage to it;
@@ -53,7 +53,7 @@ TARGET_VALUES = 1_000_000
 
 # --------------------------------------------------------------------------- processes
 
-def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
+def _tree_memory(proc: psutil.Process, with_pss: bool) -> tuple[int, int]:
     """(sum of RSS, sum of PSS) over a process and all its descendants. RSS counts the pages
     that forked workers share with their parent once per process; PSS splits them."""
     rss = pss = 0
@@ -63,9 +63,12 @@ def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
         return 0, 0
     for p in procs:
         try:
-            info = p.memory_full_info()
-            rss += info.rss
-            pss += getattr(info, "pss", info.rss)
+            if with_pss:
+                info = p.memory_full_info()
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+            else:
+                rss += p.memory_info().rss
         except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError):
             pass
     return rss, pss
@@ -82,10 +85,12 @@ def run_cli(args: list[str], env: dict) -> dict:
 
     reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True)
     reader.start()
-    while proc.poll() is None:
-        rss, pss = _tree_memory(ps)
+    tick = 0
+    while proc.poll() is None:  # RSS every 0.1 s, PSS (reads smaps) every 0.5 s
+        rss, pss = _tree_memory(ps, with_pss=tick % 5 == 0)
         peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-        time.sleep(0.03)
+        tick += 1
+        time.sleep(0.1)
     wall = time.perf_counter() - t0
     reader.join()
     out = b"".join(out_chunks).decode("utf-8", "replace")
@@ -240,7 +245,12 @@ def query_times(source_db: Path, work: Path, repeat: int = 5) -> dict:
     copies = max(1, math.ceil(TARGET_VALUES / max(1, n)))
     t0 = time.perf_counter()
     if copies > 1:
+        from warehouse.store import create_views, materialize_views
+
         con.execute(MULTIPLY_SQL.replace("$copies", str(copies)))
+        create_views(con)  # as a publish does: the staging views are materialized again
+        materialize_views(con)
+        con.execute("CHECKPOINT")
     build_s = time.perf_counter() - t0
     con.close()
     con = duckdb.connect(str(big), read_only=True)
@@ -254,7 +264,7 @@ def query_times(source_db: Path, work: Path, repeat: int = 5) -> dict:
             times = []
             for _ in range(repeat + 1):
                 t = time.perf_counter()
-                con.execute(sql, params).to_arrow_table()
+                con.sql(sql, params=params or None).to_arrow_table()
                 times.append(1000 * (time.perf_counter() - t))
             out[name] = {"first_ms": times[0], "median_ms": statistics.median(times[1:])}
         return {"indicator_values": values, "current_forms": forms, "copies": copies,
@@ -268,7 +278,7 @@ def query_times(source_db: Path, work: Path, repeat: int = 5) -> dict:
 
 def corpus(work: Path, n: int, seed: int) -> Path:
     inbox = work / f"inbox-{n}"
-    marker = inbox / ".complete"
+    marker = work / f"inbox-{n}.complete"
     if not marker.exists():
         shutil.rmtree(inbox, ignore_errors=True)
         from bench.generate import generate

@@ -149,6 +149,31 @@ def _release_lock(fd: int) -> None:
         os.close(fd)
 
 
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view from the SQL files (the views read the raw tables directly)."""
+    # drop every view first: the SQL files alone define the view set
+    for (name,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary "
+        "AND schema_name = 'main'"
+    ).fetchall():
+        con.execute(f'DROP VIEW IF EXISTS "{name}"')
+    for name in VIEW_SQL:
+        con.execute(sql_text(name))
+
+
+def materialize_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute the MATERIALIZED_VIEWS into mat_* tables and point the views at them
+    (call right after create_views, when the raw tables hold what is to be published)."""
+    for view in MATERIALIZED_VIEWS:
+        comment = con.execute("SELECT comment FROM duckdb_views() WHERE schema_name = 'main' "
+                              "AND view_name = ?", [view]).fetchall()
+        con.execute(f"CREATE OR REPLACE TABLE mat_{view} AS SELECT * FROM {view}")
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM mat_{view}")
+        if comment and comment[0][0]:
+            text = comment[0][0] + " (materialized at publish into mat_" + view + ")"
+            con.execute(f"COMMENT ON VIEW {view} IS '" + text.replace("'", "''") + "'")
+
+
 class Warehouse:
     """One ingestion run's exclusive, crash-safe writer. Use as a context manager; leaving the
     block without :meth:`publish` (or on an exception) aborts the run."""
@@ -321,10 +346,13 @@ class Warehouse:
                 con.unregister(name)
 
     def _columns(self, table: str) -> list[str]:
-        return [r[0] for r in self.con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]
-        ).fetchall()]
+        cache = self.__dict__.setdefault("_column_cache", {})  # the raw tables do not change in a run
+        if table not in cache:
+            cache[table] = [r[0] for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]
+            ).fetchall()]
+        return cache[table]
 
     def _prepare(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """Check the frames against the raw tables and each other; stamp the run id."""
@@ -451,26 +479,10 @@ class Warehouse:
         self._unlock()
 
     def _create_views(self) -> None:
-        con = self.con
-        # drop every view first: the SQL files alone define the view set
-        for (name,) in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary "
-            "AND schema_name = 'main'"
-        ).fetchall():
-            con.execute(f'DROP VIEW IF EXISTS "{name}"')
-        for name in VIEW_SQL:
-            con.execute(sql_text(name))
+        create_views(self.con)
 
     def _materialize(self) -> None:
-        con = self.con
-        for view in MATERIALIZED_VIEWS:
-            comment = con.execute("SELECT comment FROM duckdb_views() WHERE schema_name = 'main' "
-                                  "AND view_name = ?", [view]).fetchall()
-            con.execute(f"CREATE OR REPLACE TABLE mat_{view} AS SELECT * FROM {view}")
-            con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM mat_{view}")
-            if comment and comment[0][0]:
-                text = comment[0][0] + " (materialized at publish into mat_" + view + ")"
-                con.execute(f"COMMENT ON VIEW {view} IS '" + text.replace("'", "''") + "'")
+        materialize_views(self.con)
 
     def abort(self) -> None:
         """Discard this run: the published file stays as it was."""
