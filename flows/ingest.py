@@ -152,6 +152,11 @@ def configured(runner: str = "processes", workers: int | None = None, dask_addre
     scheduler) or on a temporary LocalCluster of `workers` single-threaded worker processes."""
     workers = workers or default_workers()
     if runner == "dask":
+        import logging
+        import os
+
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # workers inherit it
+        logging.getLogger("distributed").setLevel(logging.WARNING)
         from prefect_dask import DaskTaskRunner
 
         if dask_address:
