@@ -29,5 +29,10 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest -q
 
+# issue 6: 1k and 10k generated forms through the real CLI; figures → stdout and .bench/results.json
+BENCH_FORMS ?= 1000 10000
+bench: venv
+	$(BIN)/python -m bench.run --forms $(BENCH_FORMS)
+
 clean:
-	rm -rf $(VENV) .prefect $(DB) .pytest_cache
+	rm -rf $(VENV) .prefect $(DB) .pytest_cache .bench

@@ -210,20 +210,47 @@ def _main_part_name(zf: zipfile.ZipFile) -> str:
     raise ExtractError("not_a_docx", "压缩包里没有Word正文（word/document.xml），不是Word文档，请另存为.docx后重新提交。")
 
 
+W_R = qn("w:r")
+
+
 def _paragraph_text(p) -> str:
+    # one C-level pass; most cells hold a single run of text
     parts = []
     for el in p.iter(W_T, W_TAB, W_BR, W_CR):
         tag = el.tag
         if tag == W_T:
-            if el.text:
-                parts.append(el.text)
+            text = el.text
+            if text:
+                parts.append(text)
         elif tag == W_TAB:
             # w:tab also names tab stops inside w:pPr/w:tabs; only run-level tabs are text
-            if el.getparent().tag == qn("w:r"):
+            if el.getparent().tag == W_R:
                 parts.append("\t")
         else:
             parts.append("\n")
-    return "".join(parts)
+    return parts[0] if len(parts) == 1 else "".join(parts)
+
+
+def _cell_props(tc):
+    """(w:tcPr or None, gridSpan, vMerge element, hMerge element) in one pass over w:tcPr."""
+    tcpr = None
+    for child in tc:  # w:tcPr is the first child when present
+        tcpr = child if child.tag == W_TCPR else tc.find(W_TCPR)
+        break
+    span, vmerge, hmerge = 1, None, None
+    if tcpr is not None:
+        for el in tcpr:
+            tag = el.tag
+            if tag == W_GRIDSPAN:
+                try:
+                    span = int(el.get(W_VAL, 1))
+                except ValueError:
+                    span = 1
+            elif tag == W_VMERGE:
+                vmerge = el
+            elif tag == W_HMERGE:
+                hmerge = el
+    return tcpr, max(1, span), vmerge, hmerge
 
 
 class _Walker:
@@ -260,10 +287,7 @@ class _Walker:
             col = _int_val(tr.find(W_TRPR), W_GRIDBEFORE, 0)
             owner_here: dict[int, int] = {}
             for tc in _children(tr, W_TC):
-                tcpr = tc.find(W_TCPR)
-                span = max(1, _int_val(tcpr, W_GRIDSPAN, 1))
-                vmerge = tcpr.find(W_VMERGE) if tcpr is not None else None
-                hmerge = tcpr.find(W_HMERGE) if tcpr is not None else None
+                tcpr, span, vmerge, hmerge = _cell_props(tc)
                 if hmerge is not None and hmerge.get(W_VAL) != "restart" and cells and cells[-1].row == r:
                     # legacy horizontal merge: widen the cell to the left
                     cells[-1].col_span += span
@@ -310,6 +334,12 @@ class _Walker:
 
 def _children(el, tag):
     """Direct children with `tag`, looking through content controls and custom XML wrappers."""
+    if el.find(W_SDT) is None and el.find(W_CUSTOMXML) is None:
+        return el.iterchildren(tag)  # the common case, filtered in C
+    return _wrapped_children(el, tag)
+
+
+def _wrapped_children(el, tag):
     for child in el:
         t = child.tag
         if t == tag:
@@ -317,9 +347,9 @@ def _children(el, tag):
         elif t == W_SDT:
             content = child.find(W_SDTCONTENT)
             if content is not None:
-                yield from _children(content, tag)
+                yield from _wrapped_children(content, tag)
         elif t == W_CUSTOMXML:
-            yield from _children(child, tag)
+            yield from _wrapped_children(child, tag)
 
 
 def _int_val(parent, tag, default: int) -> int:

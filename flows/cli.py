@@ -15,6 +15,8 @@ def _prefect_env() -> None:
     os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # the temporary server needs more than Prefect's 20 s to start on a busy 2-core machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--batch-size", type=int, default=100)
     ingest.add_argument("--no-wait", action="store_true", help="exit at once if another run holds the warehouse")
     _review_options(ingest)
+    _add_runner_args(ingest)
 
     serve = sub.add_parser("serve", help="keep a nightly schedule that runs the ingestion")
     serve.add_argument("inbox")
@@ -65,6 +68,15 @@ def _review_options(p: argparse.ArgumentParser) -> None:
                    help="TOML file with a [review] table of check thresholds (or $JIXIAO_REVIEW_CONFIG)")
     p.add_argument("--quantitative-share-min", type=float, default=None,
                    help="quantitative_share_low threshold in percent (default 50)")
+
+
+def _add_runner_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes (or Dask workers) normalizing batches in parallel (default: CPU count)")
+    p.add_argument("--runner", choices=("processes", "dask"), default=os.environ.get("JIXIAO_RUNNER", "processes"),
+                   help="processes: a local process pool (default); dask: prefect-dask DaskTaskRunner")
+    p.add_argument("--dask-address", default=os.environ.get("JIXIAO_DASK_ADDRESS"),
+                   help="scheduler of an existing Dask cluster (default: a temporary LocalCluster)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,19 +133,23 @@ def _ingest(args) -> int:
     if not Path(args.inbox).is_dir():
         print(f"jixiao: inbox {args.inbox} is not a folder", file=sys.stderr)
         return 2
-    from flows.ingest import BUSY, ingest
+    from flows.ingest import BUSY, configured
     from warehouse.read import format_summary
 
+    ingest = configured(args.runner, args.workers, args.dask_address)
     state = ingest(inbox=args.inbox, db=args.db, year=args.year, province=args.province,
                    batch_size=args.batch_size, wait_for_lock=not args.no_wait,
                    review_config=args.review_config, quantitative_share_min=args.quantitative_share_min,
-                   return_state=True)
+                   workers=args.workers, runner=args.runner, return_state=True)
     if state.is_cancelled() and (state.message or "").startswith(BUSY):
         print(f"jixiao: another ingestion is running on {args.db}; not started, try again later "
               f"({state.message[len(BUSY):]})", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
     result = state.result()  # raises when the run itself failed
     print(format_summary(result))
+    stages = result.get("stage_seconds") or {}
+    if stages:
+        print("耗时 seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     return 0
 
 

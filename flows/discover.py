@@ -51,11 +51,12 @@ def sha256_of(path: str) -> str:
 def scan_inbox(inbox: str | Path, known: pd.DataFrame | None = None) -> list[ScannedFile]:
     """Walk the inbox (sorted, so every run sees files in the same order)."""
     inbox = Path(inbox)
-    cache: dict[str, tuple[int, datetime, str]] = {}
+    cache: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime in µs since the epoch, sha256)
     if known is not None and len(known):
-        for row in known.itertuples(index=False):
-            if isinstance(row.sha256, str):  # a file not read last time (unreadable) is hashed again
-                cache[row.path] = (int(row.size_bytes), pd.Timestamp(row.modified_at).to_pydatetime(), row.sha256)
+        micros = pd.to_datetime(known["modified_at"]).astype("datetime64[us]").astype("int64")
+        # a file not read last time (unreadable, no sha256) is hashed again: see the isinstance check below
+        cache = dict(zip(known["path"].tolist(),
+                         zip(known["size_bytes"].astype("int64").tolist(), micros.tolist(), known["sha256"].tolist())))
     out: list[ScannedFile] = []
     for root, dirs, files in os.walk(inbox):
         dirs.sort()
@@ -68,10 +69,11 @@ def scan_inbox(inbox: str | Path, known: pd.DataFrame | None = None) -> list[Sca
             if not stat.S_ISREG(st.st_mode):
                 continue
             rel = Path(full).relative_to(inbox).as_posix()
-            mtime = EPOCH + timedelta(microseconds=st.st_mtime_ns // 1000)  # naive UTC, exact to the µs
+            micros = st.st_mtime_ns // 1000
+            mtime = EPOCH + timedelta(microseconds=micros)  # naive UTC, exact to the µs
             kind, reason = classify(name)
             hit = cache.get(rel)
-            if hit and hit[0] == st.st_size and hit[1] == mtime:
+            if hit and hit[0] == st.st_size and hit[1] == micros and isinstance(hit[2], str):
                 digest = hit[2]
             else:
                 try:

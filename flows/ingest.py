@@ -5,23 +5,26 @@ which are plain functions tested without Prefect.
 """
 from __future__ import annotations
 
+import time
 import uuid
-from dataclasses import asdict
+from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.states import Cancelled
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
-from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile, StageTimes, normalize_files
+from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile
+from transforms.pool import BatchPool, default_workers, pool_for, register, run_batch, unregister
 from transforms.review import load_review_config
 from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
 from warehouse.store import Warehouse, WarehouseBusy
 
 DEFAULT_BATCH_SIZE = 100
+RUNNERS = ("processes", "dask")
 #: message prefix of the Cancelled state of a run that found the warehouse busy (--no-wait)
 BUSY = "warehouse busy: "
 
@@ -43,61 +46,144 @@ def files_to_process(scan: list[ScannedFile], processed: set[str], year: int | N
     return list(todo.values())
 
 
-@task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}")
-def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: str) -> tuple[dict, dict]:
-    times = StageTimes()
-    frames = normalize_files(files, options, times)
-    return frames, asdict(times)
+@task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}", cache_policy=NO_CACHE)
+def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: str,
+                    pool_key: str | None = None) -> tuple[dict, dict]:
+    """Extract + normalize + validate one batch: in the run's process pool when it has one,
+    else where the task runs (a Dask worker, or this process)."""
+    pool = pool_for(pool_key)
+    return pool.run(files, options) if pool is not None else run_batch(files, options)
+
+
+class StageClock:
+    """Seconds per stage of one run (wall seconds in the flow, CPU-bound seconds in workers)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def add_all(self, times: dict) -> None:
+        for k, v in times.items():
+            self.add(k.removesuffix("_s"), v)
+
+    def timed(self, stage: str):
+        clock = self
+
+        class _T:
+            def __enter__(self):
+                self.t0 = time.perf_counter()
+
+            def __exit__(self, *exc):
+                clock.add(stage, time.perf_counter() - self.t0)
+
+        return _T()
 
 
 @flow(name="ingest", log_prints=False)
 def ingest(inbox: str, db: str, year: int | None = None, province: str | None = None,
            batch_size: int = DEFAULT_BATCH_SIZE, wait_for_lock: bool = True,
-           review_config: str | None = None, quantitative_share_min: float | None = None) -> dict:
-    """Ingest every file under `inbox` into the DuckDB warehouse at `db`. Review thresholds:
-    defaults, then the TOML `review_config` (or $JIXIAO_REVIEW_CONFIG), then the options.
+           review_config: str | None = None, quantitative_share_min: float | None = None,
+           workers: int | None = None, runner: str = "processes") -> dict:
+    """Ingest every file under `inbox` into the DuckDB warehouse at `db`.
 
-    With ``wait_for_lock=False`` and another run holding the warehouse, the flow run ends in a
-    Cancelled state whose message starts with BUSY (calling the flow then raises CancelledRun)."""
+    Batches of `batch_size` new files are normalized by one task each, `workers` at a time
+    (a pool of worker processes, or Dask workers with runner="dask"), and loaded in order by
+    this process, the only writer. Review thresholds: defaults, then the TOML `review_config`
+    (or $JIXIAO_REVIEW_CONFIG), then the options. With ``wait_for_lock=False`` and another run
+    holding the warehouse, the flow run ends in a Cancelled state whose message starts with BUSY."""
     log = get_run_logger()
     run_id = new_run_id()
     inbox_path = Path(inbox).resolve()
     if not inbox_path.is_dir():
         raise FileNotFoundError(f"inbox {inbox} is not a folder")
+    if runner not in RUNNERS:
+        raise ValueError(f"runner must be one of {RUNNERS}")
+    workers = workers or default_workers()
     options = NormalizeOptions(default_year=year, default_province=province,
                                review=load_review_config(review_config,
                                                          quantitative_share_min=quantitative_share_min))
+    clock = StageClock()
+    t_start = time.perf_counter()
     try:
-        wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
+        with clock.timed("open"):
+            wh = Warehouse.open(Path(db), run_id, str(inbox_path), year, wait=wait_for_lock)
     except WarehouseBusy as e:
         # another run holds the warehouse (cron fired while a run was still going): nothing was
         # touched; the flow run ends Cancelled, not Failed, and without a traceback
         log.warning("%s", e)
         return Cancelled(message=BUSY + str(e))
+    pool_key = None
     try:
-        scan = scan_inbox(inbox_path, wh.known_files())
-        wh.record_scan(scan_frame(scan))
-        todo = files_to_process(scan, wh.processed_contents(), year, wh.missing_year_contents())
+        with clock.timed("scan"):
+            scan = scan_inbox(inbox_path, wh.known_files())
+            wh.record_scan(scan_frame(scan))
+            todo = files_to_process(scan, wh.processed_contents(), year, wh.missing_year_contents())
         log.info("run %s: %d files under %s, %d new contents to read", run_id, len(scan), inbox_path, len(todo))
-        times = StageTimes()
-        for start in range(0, len(todo), batch_size):
-            batch = todo[start:start + batch_size]
-            frames, t = normalize_batch(batch, options, label=f"{start // batch_size:04d}")
+        if todo and runner == "processes":
+            pool_key = run_id
+            register(pool_key, BatchPool(min(workers, -(-len(todo) // batch_size))))
+        # streamed: at most `window` batches in flight or waiting to load, so memory stays flat
+        window = workers + 1 if runner == "processes" else 2 * workers
+        pending: deque = deque()
+
+        def load_next() -> None:
+            frames, t = pending.popleft().result()
+            clock.add_all(t)
             updates = frames.pop(INBOX_UPDATES, None)
-            wh.append(frames)
-            wh.correct_scan(updates)  # files that changed or vanished while the run read them
-            for k, v in t.items():
-                setattr(times, k, getattr(times, k) + v)
+            with clock.timed("load"):
+                wh.append(frames)
+                wh.correct_scan(updates)  # files that changed or vanished while the run read them
+
+        for start in range(0, len(todo), batch_size):
+            pending.append(normalize_batch.submit(todo[start:start + batch_size], options,
+                                                  label=f"{start // batch_size:04d}", pool_key=pool_key))
+            if len(pending) >= window:
+                load_next()
+        while pending:
+            load_next()
         counts = {"files_seen": len(scan), "files_processed": len(todo)}
-        wh.publish(counts)
+        clock.add("before_publish", time.perf_counter() - t_start)
+        wh.record_stages(clock.seconds, {"files_seen": len(scan), "files_processed": len(todo),
+                                         "workers": workers, "runner": runner, "batch_size": batch_size})
+        with clock.timed("publish"):
+            wh.publish(counts)
     except BaseException:
         wh.abort()
         raise
+    finally:
+        if pool_key:
+            unregister(pool_key)
     result = summary(Path(db))
     result["run_id"] = run_id
-    result["stage_seconds"] = asdict(times)
+    result["stage_seconds"] = clock.seconds
     _publish_artifacts(result, Path(db))
     return result
+
+
+def configured(runner: str = "processes", workers: int | None = None, dask_address: str | None = None,
+               dask_processes: bool = True):
+    """The ingest flow with the task runner of `runner`: threads that hand batches to the
+    process pool (default), or prefect-dask's DaskTaskRunner on `dask_address` (an existing
+    scheduler) or on a temporary LocalCluster of `workers` single-threaded worker processes."""
+    workers = workers or default_workers()
+    if runner == "dask":
+        import logging
+        import os
+
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # workers inherit it
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return ingest.with_options(task_runner=DaskTaskRunner(address=dask_address))
+        return ingest.with_options(task_runner=DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": dask_processes,
+                            "dashboard_address": None}))
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers + 1))
 
 
 def _publish_artifacts(result: dict, db: Path | None = None) -> None:

@@ -312,9 +312,10 @@ def validate(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     file-level rows, their file) out of the batch, named in an error finding; the rest load."""
     bad_forms: dict[str, str] = {}
     bad_files: dict[str, str] = {}
+    valid: dict[str, pd.DataFrame] = {}
     for name, model in MODELS.items():
         try:
-            model.validate(frames[name], lazy=True)
+            valid[name] = model.validate(frames[name], lazy=True)
         except pandera.errors.SchemaErrors as err:
             df = frames[name]
             for case in err.failure_cases.to_dict("records"):
@@ -328,8 +329,9 @@ def validate(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                     bad_forms.setdefault(sid, what)
                 else:
                     bad_files.setdefault(row["sha256"], what)
-    if bad_forms or bad_files:
-        frames = _drop(frames, bad_forms, bad_files)
+    if not (bad_forms or bad_files):
+        return valid  # the common case: every frame passed, validated once
+    frames = _drop(frames, bad_forms, bad_files)
     return {name: model.validate(frames[name], lazy=True) for name, model in MODELS.items()}
 
 

@@ -34,7 +34,9 @@ log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).with_name("sql")
 RAW_SQL = "00_raw.sql"
-VIEW_SQL = ("10_staging.sql", "20_marts.sql", "25_status.sql", "30_rollups.sql", "40_publish.sql")
+VIEW_SQL = ("10_staging.sql", "20_marts.sql", "25_status.sql", "30_rollups.sql")
+#: run after the staging views are materialised: the rollups and status become tables too
+PUBLISH_SQL = "40_publish.sql"
 #: the views analysts, dashboards and exports read (CONTRACT.md, plus submission_status)
 PUBLIC_VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quality_issues",
                 "submission_status", "city_rollup", "province_rollup")
@@ -45,6 +47,11 @@ APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw
 CHILD_TABLES = ("raw_funding", "raw_goals", "raw_indicators", "raw_tasks")
 SCAN_COLUMNS = ("path", "sha256", "size_bytes", "modified_at", "kind", "ignore_reason")
 COUNT_KEYS = ("files_seen", "files_processed", "forms_loaded", "findings")
+#: staging views computed once at publish into ``mat_<view>`` tables (dependency order), the
+#: view then reading its table: the contract views and rollups stay views, but no longer redo
+#: the window functions and joins of the whole warehouse on every query.
+MATERIALIZED_VIEWS = ("stg_inbox_files", "stg_contents", "stg_findings", "stg_submissions",
+                      "stg_content_status", "stg_file_status", "stg_submission_measures")
 
 
 class WarehouseBusy(Exception):
@@ -146,6 +153,32 @@ def _release_lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view from the SQL files (the views read the raw tables directly)."""
+    # drop every view first: the SQL files alone define the view set
+    for (name,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary "
+        "AND schema_name = 'main'"
+    ).fetchall():
+        con.execute(f'DROP VIEW IF EXISTS "{name}"')
+    for name in VIEW_SQL:
+        con.execute(sql_text(name))
+
+
+def materialize_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute the MATERIALIZED_VIEWS into mat_* tables and point the views at them
+    (call right after create_views, when the raw tables hold what is to be published)."""
+    for view in MATERIALIZED_VIEWS:
+        comment = con.execute("SELECT comment FROM duckdb_views() WHERE schema_name = 'main' "
+                              "AND view_name = ?", [view]).fetchall()
+        con.execute(f"CREATE OR REPLACE TABLE mat_{view} AS SELECT * FROM {view}")
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM mat_{view}")
+        if comment and comment[0][0]:
+            text = comment[0][0] + " (materialized at publish into mat_" + view + ")"
+            con.execute(f"COMMENT ON VIEW {view} IS '" + text.replace("'", "''") + "'")
+    con.execute(sql_text(PUBLISH_SQL))  # rollups computed once, from the materialised staging
 
 
 class Warehouse:
@@ -315,14 +348,22 @@ class Warehouse:
         con.register("_jx_keys", keys)
         try:
             con.execute("BEGIN TRANSACTION")
-            for table in CHILD_TABLES:
+            # Rows of a content are written (and deleted) with its contents row in one
+            # transaction, so contents never seen before have no rows to replace: skip the
+            # deletes, which scan the large child tables (quadratic over a big first load).
+            seen = con.execute(
+                """SELECT EXISTS (SELECT 1 FROM contents WHERE sha256 IN (SELECT sha256 FROM _jx_keys))
+                       OR EXISTS (SELECT 1 FROM raw_submissions WHERE sha256 IN (SELECT sha256 FROM _jx_keys))
+                       OR EXISTS (SELECT 1 FROM raw_findings WHERE sha256 IN (SELECT sha256 FROM _jx_keys))"""
+            ).fetchall()[0][0]
+            for table in CHILD_TABLES if seen else ():
                 con.execute(
                     f"""DELETE FROM {table}
                     WHERE left(submission_id, 16) IN (SELECT sid_prefix FROM _jx_keys)
                        OR submission_id IN (SELECT submission_id FROM raw_submissions
                                             WHERE sha256 IN (SELECT sha256 FROM _jx_keys))"""
                 )
-            for table in ("raw_findings", "raw_submissions", "contents"):
+            for table in ("raw_findings", "raw_submissions", "contents") if seen else ():
                 con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT sha256 FROM _jx_keys)")
             for table in APPEND_TABLES:
                 frame = frames.get(table)
@@ -357,10 +398,13 @@ class Warehouse:
             con.unregister("_jx_registry")
 
     def _columns(self, table: str) -> list[str]:
-        return [r[0] for r in self.con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]
-        ).fetchall()]
+        cache = self.__dict__.setdefault("_column_cache", {})  # the raw tables do not change in a run
+        if table not in cache:
+            cache[table] = [r[0] for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]
+            ).fetchall()]
+        return cache[table]
 
     def _prepare(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """Check the frames against the raw tables and each other; stamp the run id."""
@@ -420,6 +464,23 @@ class Warehouse:
                 raise ValueError(f"append: {table} rows of forms not in this append: {sorted(stray)[:3]}")
         return frames
 
+    def record_stages(self, seconds: dict[str, float], settings: dict | None = None) -> None:
+        """Stage timings and settings of this run into run_stats (replacing any of this run)."""
+        rows = [(self.run_id, k, float(v), None) for k, v in seconds.items()]
+        for k, v in (settings or {}).items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                rows.append((self.run_id, k, float(v), None))
+            else:
+                rows.append((self.run_id, k, None, None if v is None else str(v)))
+        frame = pd.DataFrame(rows, columns=["run_id", "key", "value", "text"])
+        con = self.con
+        con.execute("DELETE FROM run_stats WHERE run_id = ?", [self.run_id])
+        con.register("_jx_stats", frame)
+        try:
+            con.execute("INSERT INTO run_stats BY NAME SELECT * FROM _jx_stats")
+        finally:
+            con.unregister("_jx_stats")
+
     # ----------------------------------------------------------------- end of the run
     def publish(self, counts: dict | None = None) -> None:
         """Create the views, mark the run completed, and atomically replace the published file."""
@@ -430,6 +491,7 @@ class Warehouse:
         con = self.con
         try:
             self._create_views()
+            self._materialize()
             pending = con.execute("SELECT count(*) FROM stg_file_status WHERE status IS NULL").fetchone()[0]
             if pending:
                 log.warning("publish: %d inbox document(s) have no processed content; "
@@ -469,15 +531,10 @@ class Warehouse:
         self._unlock()
 
     def _create_views(self) -> None:
-        con = self.con
-        # drop every view first: the SQL files alone define the view set
-        for (name,) in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary "
-            "AND schema_name = 'main'"
-        ).fetchall():
-            con.execute(f'DROP VIEW IF EXISTS "{name}"')
-        for name in VIEW_SQL:
-            con.execute(sql_text(name))
+        create_views(self.con)
+
+    def _materialize(self) -> None:
+        materialize_views(self.con)
 
     def abort(self) -> None:
         """Discard this run: the published file stays as it was."""

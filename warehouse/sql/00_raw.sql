@@ -157,3 +157,14 @@ CREATE TABLE IF NOT EXISTS registry (
     source_line      INTEGER,
     loaded_at        TIMESTAMP
 );
+
+-- run_stats — grain: one measure of one ingestion run; key: (run_id, key). Written by the flow
+-- just before it publishes: seconds per stage (open, scan, extract, normalize, validate, load,
+-- before_publish; extract/normalize/validate are summed over worker processes) and the run's
+-- settings (workers, runner, batch_size) and counts. Read by bench/run.py.
+CREATE TABLE IF NOT EXISTS run_stats (
+    run_id VARCHAR NOT NULL,
+    key    VARCHAR NOT NULL,
+    value  DOUBLE,
+    text   VARCHAR
+);
