@@ -145,7 +145,8 @@ def hostile(prefect_harness, tmp_path_factory, trap, bomb):
     db = root / "w.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(transforms.batch, "_read_source", racing_reader)
-        result = ingest(inbox=str(inbox), db=str(db), province="湖北省", batch_size=7)
+        # workers=1: batches run in this process, where the racing reader is patched in
+        result = ingest(inbox=str(inbox), db=str(db), province="湖北省", batch_size=7, workers=1)
     con = duckdb.connect(str(db), read_only=True)
     yield {"inbox": inbox, "db": db, "con": con, "result": result, "rewritten": rewritten}
     con.close()
