@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import deque
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -68,17 +69,13 @@ class StageClock:
         for k, v in times.items():
             self.add(k.removesuffix("_s"), v)
 
+    @contextmanager
     def timed(self, stage: str):
-        clock = self
-
-        class _T:
-            def __enter__(self):
-                self.t0 = time.perf_counter()
-
-            def __exit__(self, *exc):
-                clock.add(stage, time.perf_counter() - self.t0)
-
-        return _T()
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(stage, time.perf_counter() - t0)
 
 
 @flow(name="ingest", log_prints=False)

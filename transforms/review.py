@@ -37,7 +37,7 @@ import os
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from transforms.records import Finding, FormRecord

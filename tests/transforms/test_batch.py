@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
-
 from tests.support.docx_builder import C, Document, P, Table, save
 from transforms.batch import NormalizeOptions, SourceFile, normalize_files, validate
 
