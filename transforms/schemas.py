@@ -60,6 +60,8 @@ class Funding(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
+        # one value per cell: a form read twice fails here (its form rejected), not in the loader
+        unique = ["submission_id", "source_table", "source_row", "source_col"]
 
 
 class Goals(pa.DataFrameModel):

@@ -165,3 +165,20 @@ def test_a_national_project_form_whose_amounts_do_not_add_up_loads_with_a_warnin
     findings = out["raw_findings"]
     (mismatch,) = findings[findings["check"] == "funding_sum_mismatch"].to_dict("records")
     assert mismatch["severity"] == "warning" and "360" in mismatch["message"]
+
+
+def test_a_cell_read_twice_rejects_its_form_instead_of_failing_the_load(tmp_path):
+    import pandas as pd
+
+    from transforms.batch import INBOX_UPDATES
+
+    good = _file(tmp_path, "2024/good.docx", [_department()])
+    other = _file(tmp_path, "2024/other.docx", [_department(dept="鄂州市教育局")])
+    frames = _run([good, other])
+    frames.pop(INBOX_UPDATES)
+    funding = frames["raw_funding"]
+    twice = funding[funding["submission_id"].str.startswith(good.sha256[:16])].head(1)
+    frames["raw_funding"] = pd.concat([funding, twice], ignore_index=True)
+    out = validate(frames)
+    assert out["raw_submissions"]["sha256"].tolist() == [other.sha256]
+    assert out["contents"].set_index("sha256").loc[good.sha256, "reason"] == "schema_invalid"
