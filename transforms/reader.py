@@ -551,9 +551,12 @@ class _TableReader:
 
 
 def _distinct(cells) -> list[Cell]:
+    """The cells in order, each merged cell once (holes dropped)."""
     out: list[Cell] = []
+    seen: set[int] = set()
     for c in cells:
-        if c is not None and (not out or out[-1] is not c) and all(c is not o for o in out):
+        if c is not None and id(c) not in seen:
+            seen.add(id(c))
             out.append(c)
     return out
 
