@@ -2,9 +2,9 @@
 
     .venv/bin/python -m bench.generate OUT_DIR --forms 10000 [--seed 6]
 
-Every form is rendered from the content model of the test suite (tests/support/forms.py) —
+Every form is rendered from the content model of the test suite (testkit/forms.py) —
 the same department and project layouts, merges, content controls, tracked insertions and
-odd spellings as the sample inbox (tests/support/make_samples.py). Rendering a form with
+odd spellings as the sample inbox (testkit/make_samples.py). Rendering a form with
 python-docx costs ~30 ms, so the generator renders a few *templates* per sample form (each with
 its own funding and indicator values), then stamps each output form from a template by
 replacing, inside word/document.xml, the department / project names and codes with a new
@@ -27,9 +27,9 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tests.support import make_samples as ms
-from tests.support.docx_builder import build, text_of
-from tests.support.forms import DepartmentForm, FundingLine, Ind, ProjectForm
+from testkit import make_samples as ms
+from testkit.docx_builder import build, text_of
+from testkit.forms import DepartmentForm, FundingLine, Ind, ProjectForm
 
 ADCODES = Path(__file__).resolve().parents[1] / "transforms" / "data" / "adcodes.csv"
 

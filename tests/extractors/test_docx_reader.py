@@ -153,7 +153,7 @@ def test_doctype_is_refused_never_resolved(tmp_path):
 # -- hostile packages (issue 4) ---------------------------------------------------------------
 
 from extractors.docx_reader import MAX_XML_BYTES, ole_stream_names, read_docx_bytes  # noqa: E402
-from tests.support.hostile import (encrypted_docx, form_bytes, legacy_doc, legacy_wps,  # noqa: E402
+from testkit.hostile import (encrypted_docx, form_bytes, legacy_doc, legacy_wps,  # noqa: E402
                                    lie_about_size, replace_part)
 
 

@@ -35,7 +35,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SAMPLES
-from tests.support.hostile import form_bytes
+from testkit.hostile import form_bytes
 
 JIXIAO = Path(sys.executable).with_name("jixiao")
 VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quality_issues", "city_rollup",

@@ -68,9 +68,9 @@ def test_tasks_show_only_the_current_version(prefect_harness, tmp_path):
     import os
     from dataclasses import replace
 
-    from tests.support.docx_builder import save
-    from tests.support.forms import Task, national_department_document
-    from tests.support.make_samples import EZHOU_FINANCE_NATIONAL
+    from testkit.docx_builder import save
+    from testkit.forms import Task, national_department_document
+    from testkit.make_samples import EZHOU_FINANCE_NATIONAL
 
     inbox = tmp_path / "inbox"
     old = place(inbox, "national_department.docx", "2024/鄂州市/旧版.docx")

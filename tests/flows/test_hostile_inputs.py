@@ -23,8 +23,8 @@ import pytest
 import transforms.batch
 from flows.ingest import ingest
 from tests.conftest import REPO
-from tests.support.docx_builder import C, Document, P, Table, build
-from tests.support.hostile import (encrypted_docx, form_bytes, legacy_doc, legacy_wps, lie_about_size,
+from testkit.docx_builder import C, Document, P, Table, build
+from testkit.hostile import (encrypted_docx, form_bytes, legacy_doc, legacy_wps, lie_about_size,
                                    with_doctype, zip_bomb)
 
 SECRET = "JIXIAO-SECRET-5f1c"

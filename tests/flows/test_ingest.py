@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from tests.support.docx_builder import C, Document, P, Table, save
+from testkit.docx_builder import C, Document, P, Table, save
 
 W = 1000
 VIEWS = ["files", "submissions", "funding", "goals", "indicators", "quality_issues", "city_rollup", "province_rollup"]

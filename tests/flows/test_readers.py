@@ -13,7 +13,7 @@ import time
 import duckdb
 
 from flows.ingest import ingest
-from tests.support.hostile import form_bytes
+from testkit.hostile import form_bytes
 
 READER = textwrap.dedent("""
     import json, os, sys, duckdb

@@ -7,7 +7,7 @@ import pytest
 
 from flows.ingest import ingest
 from tests.flows.test_ingest import department_form
-from tests.support.docx_builder import save
+from testkit.docx_builder import save
 from warehouse.registry import load_registry
 
 REGISTRY = """department,region_code,level,department_form,project_forms,budget_year,contact

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.support.docx_builder import C, Document, P, Table, save
+from testkit.docx_builder import C, Document, P, Table, save
 from transforms.batch import NormalizeOptions, SourceFile, normalize_files, validate
 
 W = 1000
@@ -156,8 +156,8 @@ def test_a_letter_without_tables_is_rejected_as_no_tables(tmp_path):
 def test_a_national_project_form_whose_amounts_do_not_add_up_loads_with_a_warning(tmp_path):
     from dataclasses import replace
 
-    from tests.support.forms import national_project_document
-    from tests.support.make_samples import TEACHER_TRAINING
+    from testkit.forms import national_project_document
+    from testkit.make_samples import TEACHER_TRAINING
 
     form = replace(TEACHER_TRAINING, total="3600000.00")  # 财政拨款 300 + 其他资金 50 ≠ 360 万元
     out = _run([_file(tmp_path, "2024/p.docx", national_project_document(form).blocks)])

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from tests.support.hostile import department_form
-from tests.support.docx_builder import save
+from testkit.hostile import department_form
+from testkit.docx_builder import save
 from transforms.batch import NormalizeOptions, SourceFile, normalize_files
 
 FUNDING_CHECKS = {"funding_sum_mismatch", "funding_share_mismatch", "funding_share_sum",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from extractors.docx_reader import read_docx
-from tests.support.docx_builder import C, Document, P, Table, save
+from testkit.docx_builder import C, Document, P, Table, save
 from transforms.reader import read_forms
 
 W = 1000

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.support.docx_builder import Document, P, build
-from tests.support.generate import LAYOUTS, GeneratedDocument, documents
+from testkit.docx_builder import Document, P, build
+from testkit.generate import LAYOUTS, GeneratedDocument, documents
 from transforms.batch import NormalizeOptions, SourceFile, normalize_files
 
 EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "500"))

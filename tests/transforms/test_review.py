@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.support.docx_builder import save
-from tests.support.forms import DepartmentForm, FundingLine, Ind, department_document
+from testkit.docx_builder import save
+from testkit.forms import DepartmentForm, FundingLine, Ind, department_document
 from transforms.batch import NormalizeOptions, SourceFile, normalize_files
 from transforms.review import ReviewConfig, load_review_config
 

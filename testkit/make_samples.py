@@ -1,4 +1,4 @@
-"""Build the demo inbox under samples/inbox/ (run: .venv/bin/python -m tests.support.make_samples).
+"""Build the demo inbox under samples/inbox/ (run: .venv/bin/python -m testkit.make_samples).
 
 Every form is content-model data (tests/support/forms.py) rendered by the same functions
 as the seed rebuilds.  Besides the two seeds the inbox holds nine other forms in the two
@@ -37,7 +37,7 @@ from .forms import (DepartmentForm, FundingLine, Ind, NationalDepartmentForm, Na
                     national_department_document, national_project_document, project_document)
 from . import seed_forms
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 INBOX = REPO / "samples" / "inbox"
 EXPECTED = REPO / "tests" / "cases" / "sample_inbox.expected.json"
 

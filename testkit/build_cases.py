@@ -1,6 +1,6 @@
 """Regenerate every generated test case and the sample inbox.
 
-    .venv/bin/python -m tests.support.build_cases
+    .venv/bin/python -m testkit.build_cases
 
 Writes
 * tests/cases/seed_000_department_hubei.docx + .expected.json   (from seed_forms.SEED_000)
@@ -24,7 +24,7 @@ from .forms import (department_document, expected_department, expected_national_
                     expected_national_project, expected_project, national_department_document,
                     national_project_document, project_document)
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "tests" / "cases"
 
 SEED_CASES = {

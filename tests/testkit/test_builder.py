@@ -12,10 +12,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from . import make_samples
-from .build_cases import GOLDEN_CASES, SEED_CASES
-from .docx_builder import C, Content, Document, Table, build, content, inserted, in_sdt, with_bookmark
-from .docx_text import W, document_xml, extract_text, grid_cols, table_cells, top_tables
+from testkit import make_samples
+from testkit.build_cases import GOLDEN_CASES, SEED_CASES
+from testkit.docx_builder import C, Content, Document, Table, build, content, inserted, in_sdt, with_bookmark
+from testkit.docx_text import W, document_xml, extract_text, grid_cols, table_cells, top_tables
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "cases"
@@ -87,7 +87,7 @@ def test_seed_cases_are_up_to_date(stem):
     doc, expected = SEED_CASES[stem]
     data = build(doc())
     assert data == build(doc()), "deterministic"
-    assert (CASES / f"{stem}.docx").read_bytes() == data, "rerun: python -m tests.support.build_cases"
+    assert (CASES / f"{stem}.docx").read_bytes() == data, "rerun: python -m testkit.build_cases"
     on_disk = json.loads((CASES / f"{stem}.expected.json").read_text(encoding="utf-8"))
     assert on_disk == json.loads(json.dumps(expected(), ensure_ascii=False)), "rerun build_cases"
 
@@ -95,7 +95,7 @@ def test_seed_cases_are_up_to_date(stem):
 @pytest.mark.parametrize("stem", sorted(GOLDEN_CASES))
 def test_golden_cases_are_up_to_date(stem):
     doc, expected = GOLDEN_CASES[stem]
-    assert (CASES / f"{stem}.docx").read_bytes() == build(doc()), "rerun: python -m tests.support.build_cases"
+    assert (CASES / f"{stem}.docx").read_bytes() == build(doc()), "rerun: python -m testkit.build_cases"
     on_disk = json.loads((CASES / f"{stem}.expected.json").read_text(encoding="utf-8"))
     assert on_disk == json.loads(json.dumps(expected(), ensure_ascii=False)), "rerun build_cases"
 

@@ -9,7 +9,7 @@ import io
 import struct
 import zipfile
 
-from tests.support.docx_builder import C, Document, P, Table, build
+from testkit.docx_builder import C, Document, P, Table, build
 
 W = 1000
 FREESECT, ENDOFCHAIN, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
