@@ -67,7 +67,7 @@ def read_docx_bytes(data: bytes, source: str = "") -> ExtractedDocument:
     if head == OLE_MAGIC:
         raise _ole_error(data)
     if not head.startswith(b"PK"):
-        raise ExtractError("not_a_docx", "文件不是Word（.docx）文档，可能是改了扩展名的其他文件，请另存为.docx后重新提交。")
+        raise ExtractError.of("not_a_docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             xml = _read_main_part(zf)
@@ -75,41 +75,41 @@ def read_docx_bytes(data: bytes, source: str = "") -> ExtractedDocument:
         raise
     except RuntimeError as e:  # a member encrypted with a zip password
         if "encrypted" in str(e).lower() or "password" in str(e).lower():
-            raise ExtractError("encrypted", "文档设置了密码（已加密），无法读取，请取消密码后重新提交。") from e
-        raise ExtractError("corrupt", f"文件已损坏，无法打开（{type(e).__name__}），请重新导出Word文档后提交。") from e
+            raise ExtractError.of("encrypted") from e
+        raise ExtractError.of("corrupt", error=type(e).__name__) from e
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
             etree.XMLSyntaxError) as e:
-        raise ExtractError("corrupt", f"文件已损坏，无法打开（{type(e).__name__}），请重新导出Word文档后提交。") from e
+        raise ExtractError.of("corrupt", error=type(e).__name__) from e
     return parse_document_xml(xml, source=source)
 
 
 def _check_size(size: int) -> None:
     if size == 0:
-        raise ExtractError("empty_file", "文件为空（0字节），请重新上传完整的Word文档。")
+        raise ExtractError.of("empty_file")
     if size > MAX_FILE_BYTES:
-        raise ExtractError("too_large", f"文件过大（{size // 1024 // 1024}MB），不像是绩效目标表，请检查后重新提交。")
+        raise ExtractError.of("too_large", mb=size // 1024 // 1024)
 
 
 def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
     """Turn the bytes of word/document.xml into an ExtractedDocument."""
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:65536]:
-        raise ExtractError("unsafe_xml", "文档内部含有不安全的XML声明（DOCTYPE/实体），已拒收，请用Word重新保存后提交。")
+        raise ExtractError.of("unsafe_xml")
     try:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as e:
-        raise ExtractError("corrupt", f"文档内容已损坏（XML错误：{e.msg}），请重新导出Word文档后提交。") from e
+        raise ExtractError.of("corrupt", "xml", error=e.msg) from e
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         # a DOCTYPE the byte scan missed (after a long prolog, or in UTF-16): its entities were
         # never resolved (resolve_entities=False, load_dtd=False, no_network); refuse anyway
-        raise ExtractError("unsafe_xml", "文档内部含有不安全的XML声明（DOCTYPE/实体），已拒收，请用Word重新保存后提交。")
+        raise ExtractError.of("unsafe_xml")
     for el in list(root.iter(*HIDDEN)):
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
     body = root.find(W_BODY)
     if body is None:
-        raise ExtractError("corrupt", "文档缺少正文部分，无法读取，请重新导出Word文档后提交。")
+        raise ExtractError.of("corrupt", "no_body")
     walker = _Walker()
     walker.walk_blocks(body)
     return ExtractedDocument(blocks=walker.blocks, source=source)
@@ -120,8 +120,8 @@ def _ole_error(data: bytes) -> ExtractError:
     # other OLE files are legacy binary Word (.doc) or WPS documents.
     names = ole_stream_names(data)
     if names & ENCRYPTION_NAMES or (not names and ENCRYPTION_STREAM in data[:1024 * 1024]):
-        return ExtractError("encrypted", "文档设置了打开密码（已加密），无法读取，请取消密码后重新提交。")
-    return ExtractError("legacy_format", "文件是旧版Word（.doc）或WPS格式，请在Word或WPS中“另存为”.docx格式后重新提交。")
+        return ExtractError.of("encrypted", "ole")
+    return ExtractError.of("legacy_format")
 
 
 def ole_stream_names(data: bytes) -> set[str]:
@@ -174,21 +174,21 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > cap:
-                raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
+                raise ExtractError.of("too_large", "bomb")
     if total != info.file_size:
-        raise ExtractError("corrupt", "文件已损坏：压缩包记录的大小与实际内容不符，请重新导出Word文档后提交。")
+        raise ExtractError.of("corrupt", "size_mismatch")
     return b"".join(chunks)
 
 
 def _read_main_part(zf: zipfile.ZipFile) -> bytes:
     if sum(i.file_size for i in zf.infolist()) > MAX_TOTAL_BYTES:
-        raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
+        raise ExtractError.of("too_large", "bomb")
     name = _main_part_name(zf)
     info = zf.getinfo(name)
     if info.file_size > MAX_XML_BYTES or (
         info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 4 * 1024 * 1024
     ):
-        raise ExtractError("too_large", "文档解压后体积异常巨大（疑似压缩炸弹），已拒收。")
+        raise ExtractError.of("too_large", "bomb")
     return _read_capped(zf, info, MAX_XML_BYTES)  # the declared size can lie: measured as read
 
 
@@ -207,7 +207,7 @@ def _main_part_name(zf: zipfile.ZipFile) -> str:
                     return target
     if "word/document.xml" in names:
         return "word/document.xml"
-    raise ExtractError("not_a_docx", "压缩包里没有Word正文（word/document.xml），不是Word文档，请另存为.docx后重新提交。")
+    raise ExtractError.of("not_a_docx", "no_main_part")
 
 
 W_R = qn("w:r")

@@ -1,6 +1,6 @@
 """The nightly ingestion flow: discover → extract + normalize (one task per batch) → load → publish.
 
-Thin wiring only: the work lives in flows.discover, transforms.batch and warehouse.store,
+Thin wiring only: the work lives in flows.discover, transforms.normalize and warehouse.store,
 which are plain functions tested without Prefect.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Cancelled
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
-from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile
+from transforms.normalize import NormalizedBatch, NormalizeOptions, SourceFile
 from transforms.pool import BatchPool, default_workers, pool_for, register, run_batch, unregister
 from transforms.review import load_review_config
 from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
@@ -49,11 +49,11 @@ def files_to_process(scan: list[ScannedFile], processed: set[str], year: int | N
 
 @task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}", cache_policy=NO_CACHE)
 def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: str,
-                    pool_key: str | None = None) -> tuple[dict, dict]:
+                    pool_key: str | None = None, run_id: str = "") -> NormalizedBatch:
     """Extract + normalize + validate one batch: in the run's process pool when it has one,
     else where the task runs (a Dask worker, or this process)."""
     pool = pool_for(pool_key)
-    return pool.run(files, options) if pool is not None else run_batch(files, options)
+    return pool.run(files, options, run_id) if pool is not None else run_batch(files, options, run_id)
 
 
 class StageClock:
@@ -126,16 +126,16 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
         pending: deque = deque()
 
         def load_next() -> None:
-            frames, t = pending.popleft().result()
-            clock.add_all(t)
-            updates = frames.pop(INBOX_UPDATES, None)
+            batch = pending.popleft().result()
+            clock.add_all(batch.stage_seconds)
             with clock.timed("load"):
-                wh.append(frames)
-                wh.correct_scan(updates)  # files that changed or vanished while the run read them
+                wh.append(batch.frames)
+                wh.correct_scan(batch.inbox_corrections)  # files that changed or vanished while read
 
         for start in range(0, len(todo), batch_size):
             pending.append(normalize_batch.submit(todo[start:start + batch_size], options,
-                                                  label=f"{start // batch_size:04d}", pool_key=pool_key))
+                                                  label=f"{start // batch_size:04d}", pool_key=pool_key,
+                                                  run_id=run_id))
             if len(pending) >= window:
                 load_next()
         while pending:

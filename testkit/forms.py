@@ -492,7 +492,7 @@ NATIONAL_WORDS = {
     # field and block labels
     "department": "部门（单位）名称", "tasks": "年度主要任务", "task": "任务名称", "content": "主要内容",
     "money": "预算金额", "task_total": "金额合计", "annual_goal": "年度总体目标",
-    "supervising": "主管部门及代码", "executing": "实施单位", "project_money": "项目资金",
+    "supervising": "主管部门及代码", "executing": "实施单位", "project_money": "项目资金", "period": "实施期限",
     "year_total": "年度资金总额：", "year_fiscal": "其中：财政拨款", "year_other": "其他资金",
     "long_term_goal": "中长期目标", "project_annual_goal": "年度目标",
 }
@@ -556,6 +556,7 @@ class NationalProjectForm:
     annual: list
     style: NationalStyle = field(default_factory=NationalStyle)
     title: str = "项目支出绩效目标申报表"
+    implementation_period: Text = ""  # 实施期限 / 项目期限 (2024年1月-2026年12月, 3年); "" = no such row
 
     @property
     def supervising_department(self) -> str:
@@ -706,6 +707,8 @@ def national_project_document(f: NationalProjectForm) -> Document:
                       C(f.fiscal, colspan=body - half - 1)],
                      [C("其他资金"), C("1111", colspan=half - 1), C(st.word("year_other")),
                       C(f.other, colspan=body - half - 1)]]
+    if f.implementation_period:  # the 实施期限 row between the units and the money
+        rows.insert(2, [C(st.word("period")), C(f.implementation_period, colspan=body)])
     lt, an = st.word("long_term_goal"), st.word("project_annual_goal")
     heads = [C(lt, colspan=half), C(an, colspan=body - half)]
     texts = [C(f.long_term_goal, colspan=half), C(f.annual_goal, colspan=body - half)]
@@ -825,11 +828,14 @@ def expected_national_project(f: NationalProjectForm, region: Region) -> dict:
                       for labels, ind in _carry(flatten(f.long_term, 2), st.merge)]
         indicators += [_national_indicator("annual", labels, ind, st, y)
                        for labels, ind in _carry(flatten(f.annual, 2), st.merge)]
+    submission = _submission("project", "national_project", region, department=clean(f.department),
+                             project_name=clean(f.project_name),
+                             supervising_department=goal_text(f.supervising_department),
+                             executing_unit=clean(f.executing_unit))
+    if f.implementation_period:  # compared only when the form has the row (the golden files predate it)
+        submission["implementation_period"] = goal_text(f.implementation_period)
     return {
-        "submission": _submission("project", "national_project", region, department=clean(f.department),
-                                  project_name=clean(f.project_name),
-                                  supervising_department=goal_text(f.supervising_department),
-                                  executing_unit=clean(f.executing_unit)),
+        "submission": submission,
         "budget_year": y,
         "funding": funding,
         "goals": goals,

@@ -236,6 +236,7 @@ WORDING = {
     "annual_goal": ["年度总体目标", "年度绩效目标", "年度目标"],
     "supervising": ["主管部门及代码", "主管部门（及代码）", "主管部门"],
     "executing": ["实施单位", "项目实施单位"],
+    "period": ["实施期限", "项目期限", "项目实施期限"],
     "project_money": ["项目资金", "项目资金"],
     "year_total": ["年度资金总额：", "年度资金总额"],
     "year_fiscal": ["其中：财政拨款", "其中:财政拨款", "财政拨款"],
@@ -325,7 +326,8 @@ def national_project(draw, year: int):
         department=dept, department_code=draw(st.sampled_from(["", "101001", "207"])),
         executing_unit=dept + "机关", budget_year=year, total=total, fiscal=fiscal, other=other,
         long_term_goal=draw(st.sampled_from(GOALS)), annual_goal=draw(st.sampled_from(GOALS)),
-        long_term=long_term, annual=annual, style=style)
+        long_term=long_term, annual=annual, style=style,
+        implementation_period=draw(st.sampled_from(["", "", f"{year}年1月-{year + 2}年12月", "3年"])))
     return GeneratedForm("national_project", form, expected_national_project(form, region))
 
 

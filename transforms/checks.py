@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from transforms.records import Finding, FormRecord
+from transforms.records import Finding, FormRecord, finding
 from transforms.values import parse_value
 from transforms.years import fiscal_year
 
@@ -38,8 +38,7 @@ def _missing_fields(form: FormRecord) -> list[Finding]:
     out = []
     for field, label in REQUIRED_FIELDS.get(form.form_type or "", {}).items():
         if not form.fields.get(field):
-            out.append(Finding("warning", "header_field_missing", label,
-                               f"表头“{label}”未填写，请补充。"))
+            out.append(finding("header_field_missing", label, label=label))
     return out
 
 
@@ -68,24 +67,23 @@ def _funding_arithmetic(form: FormRecord, budget_year: int) -> list[Finding]:
         parts = items.get(key, [])
         if parts and abs(sum(v for _, v, _ in parts) - total) > SUM_TOLERANCE_WAN:
             listed = "+".join(f"{c}{v:g}" for c, v, _ in parts)
-            out.append(Finding("warning", "funding_sum_mismatch", where,
-                               f"{year}年{DIRECTION_ZH[direction]}各项之和（{listed}={sum(v for _, v, _ in parts):.2f}万元）"
-                               f"与合计{total:g}万元不符。"))
+            out.append(finding("funding_sum_mismatch", where, year=year, direction=DIRECTION_ZH[direction],
+                               listed=listed, sum=sum(v for _, v, _ in parts), total=total))
         for category, value, cell, share in shares.get(key, []):
             if total:
                 expected = value / total * 100
                 if abs(expected - share) > SHARE_TOLERANCE_PCT + _precision(share):
-                    out.append(Finding("warning", "funding_share_mismatch", cell,
-                                       f"{year}年“{category}”占比填写{share:g}%，按金额{value:g}/{total:g}计算应为{expected:.2f}%。"))
+                    out.append(finding("funding_share_mismatch", cell, year=year, category=category, share=share,
+                                       value=value, total=total, expected=expected))
         written = [s for _, _, _, s in shares.get(key, [])]
         if written and abs(sum(written) - 100) > SHARE_TOLERANCE_PCT * len(written) + 0.01:
-            out.append(Finding("warning", "funding_share_sum", where,
-                               f"{year}年{DIRECTION_ZH[direction]}各项占比之和为{sum(written):g}%，不等于100%。"))
+            out.append(finding("funding_share_sum", where, year=year, direction=DIRECTION_ZH[direction],
+                               sum=sum(written)))
     for year in sorted({y for _, y in totals}):
         income, spend = totals.get(("income", year)), totals.get(("expenditure", year))
         if income and spend and abs(income[0] - spend[0]) > SUM_TOLERANCE_WAN:
-            out.append(Finding("warning", "funding_income_expenditure_mismatch", spend[1],
-                               f"{year}年收入合计{income[0]:g}万元与支出合计{spend[0]:g}万元不相等。"))
+            out.append(finding("funding_income_expenditure_mismatch", spend[1], year=year, income=income[0],
+                               spend=spend[0]))
     return out
 
 

@@ -2,8 +2,8 @@
 
 Extraction and normalization are CPU-bound Python (lxml walk, label matching, value parsing,
 pandera), so threads do not add throughput. :class:`BatchPool` hands each batch of files to one
-of ``workers`` processes, which runs :func:`transforms.batch.normalize_files` (extract, read
-forms, one pandera call per batch) and sends the validated frames back; the caller keeps the
+of ``workers`` processes, which runs :func:`transforms.normalize.normalize_batch` (extract, read
+forms, one pandera call per batch) and sends the NormalizedBatch back; the caller keeps the
 single DuckDB writer. Workers start through a *forkserver* that has already imported the
 normalize stage, so starting them is cheap and never forks a process that holds Prefect's or
 DuckDB's threads.
@@ -16,11 +16,8 @@ import multiprocessing as mp
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict
 
-import pandas as pd
-
-from transforms.batch import NormalizeOptions, SourceFile, StageTimes, normalize_files
+from transforms.normalize import NormalizedBatch, NormalizeOptions, SourceFile, normalize_batch
 
 PRELOAD = ["transforms._warm"]
 
@@ -32,11 +29,9 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_batch(files: list[SourceFile], options: NormalizeOptions) -> tuple[dict[str, pd.DataFrame], dict]:
-    """One batch in this process: validated frames and its StageTimes (seconds) as a dict."""
-    times = StageTimes()
-    frames = normalize_files(files, options, times)
-    return frames, asdict(times)
+def run_batch(files: list[SourceFile], options: NormalizeOptions, run_id: str = "") -> NormalizedBatch:
+    """One batch in this process."""
+    return normalize_batch(files, options, run_id)
 
 
 class BatchPool:
@@ -55,18 +50,19 @@ class BatchPool:
                 self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
             return self._executor
 
-    def submit(self, files: list[SourceFile], options: NormalizeOptions) -> Future:
+    def submit(self, files: list[SourceFile], options: NormalizeOptions, run_id: str = "") -> Future:
+        """A future of the batch's NormalizedBatch."""
         if self.workers <= 1:
             fut: Future = Future()
             try:
-                fut.set_result(run_batch(files, options))
+                fut.set_result(run_batch(files, options, run_id))
             except BaseException as e:  # noqa: BLE001 - handed to the caller through the future
                 fut.set_exception(e)
             return fut
-        return self._pool().submit(run_batch, files, options)
+        return self._pool().submit(run_batch, files, options, run_id)
 
-    def run(self, files: list[SourceFile], options: NormalizeOptions) -> tuple[dict[str, pd.DataFrame], dict]:
-        return self.submit(files, options).result()
+    def run(self, files: list[SourceFile], options: NormalizeOptions, run_id: str = "") -> NormalizedBatch:
+        return self.submit(files, options, run_id).result()
 
     def close(self) -> None:
         with self._lock:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jixiao import catalog
+
 # A value column's period: ("year", 2022) | ("offset", -2) | ("long_term", 0)
 Period = tuple[str, int]
 
@@ -17,6 +19,12 @@ class Finding:
     check: str  # stable code
     location: str  # where a clerk finds it, e.g. 表1 第5行 第3列
     message: str  # Chinese sentence
+
+
+def finding(check: str, location: str, variant: str | None = None, **fields) -> Finding:
+    """The finding of catalog code `check`: its severity and sentence come from jixiao.catalog."""
+    entry = catalog.code(check)
+    return Finding(entry.severity, check, location, entry.sentence(variant, **fields))
 
 
 @dataclass(slots=True)

@@ -3,8 +3,9 @@ office runs before accepting a form. Each finding is a warning with a stable che
 cell it concerns (表 / 行 / 列, 1-based as a clerk counts) and a Chinese sentence naming the
 department (and project) and the values involved.
 
-Runs per form during normalize (transforms/batch.py): everything a check needs is in the
-form's own rows, so the SQL views stay lean. Thresholds live in :class:`ReviewConfig`
+Runs per form during normalize (transforms/normalize/): everything a check needs is in the
+form's own typed rows (IndicatorRow attributes, never warehouse column names), so the SQL
+views stay lean. Codes, names and sentences come from jixiao.catalog. Thresholds live in :class:`ReviewConfig`
 (defaults here; a TOML file, environment variables or CLI options override them — see
 ``load_review_config`` and docs/analysts.md).
 
@@ -39,22 +40,18 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from transforms.records import Finding, FormRecord
+from jixiao.catalog import CATALOG
+from transforms.records import Finding, FormRecord, finding
 from transforms.text import clean_label
 from transforms.values import KNOWN_UNITS, normalize_value, parse_value
 
-CHECKS = {
-    "quantitative_share_low": "量化指标占比偏低",
-    "target_below_prior": "目标值低于上年",
-    "long_term_below_annual": "长期目标低于年度目标",
-    "rate_over_100": "比率超过100%",
-    "unit_inconsistent": "计量单位不一致",
-    "value_missing": "目标值未填写",
-    "placeholder_target": "目标值为占位内容",
-    "template_text": "模板占位文字未修改",
-    "text_grid_mismatch": "目标文字与指标表不符",
-}
+if TYPE_CHECKING:
+    from transforms.normalize.rows import IndicatorRow
+
+#: review check code → Chinese name (the review-stage entries of jixiao.catalog)
+CHECKS = {c.code: c.name_zh for c in CATALOG.values() if c.stage == "review"}
 
 DEFAULT_CAP_WORDS = ("变动率", "调整率", "结余率", "结转率", "误差率", "投诉率", "控制率", "差错率",
                      "事故率", "超支率", "偏差率", "失误率", "发生率", "不合格率", "违规率", "空置率")
@@ -126,17 +123,36 @@ def _scale(unit: str | None) -> tuple[str | None, float]:
     return family, factor
 
 
-def comparable(a: dict, b: dict) -> tuple[float, float] | None:
+class Valued(Protocol):
+    """A number with its unit: an IndicatorRow, or a value stated in goal text."""
+
+    value_num: float | None
+    value_num_max: float | None
+    value_unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatedValue:
+    """A value a goal text states (达到400家以上)."""
+
+    value_num: float
+    value_num_max: float | None
+    value_unit: str | None
+    comparator: str | None
+    text: str
+
+
+def comparable(a: Valued, b: Valued) -> tuple[float, float] | None:
     """The two values' numbers in one unit, or None when their units differ in kind. A value
     without a unit takes the other's (350 vs 148家); 亿 and 亿元 (80亿 vs 75.24亿元) are one."""
-    fa, ka = _scale(a["value_unit"])
-    fb, kb = _scale(b["value_unit"])
+    fa, ka = _scale(a.value_unit)
+    fb, kb = _scale(b.value_unit)
     if fa and fb:
         fa, fb = fa.rstrip("?"), fb.rstrip("?")
         if fa != fb:
             return None
-        return a["value_num"] * ka, b["value_num"] * kb
-    return a["value_num"], b["value_num"]
+        return a.value_num * ka, b.value_num * kb
+    return a.value_num, b.value_num
 
 
 def _canonical_unit(unit: str | None) -> str | None:
@@ -149,16 +165,16 @@ def _key(name: str | None) -> str:
     return re.sub(r"[\"“”‘’'《》（）()、\s]", "", clean_label(name or ""))
 
 
-def _cell(row: dict) -> str:
-    return f"表{row['source_table'] + 1} 第{row['source_row'] + 1}行 第{row['source_col'] + 1}列"
+def _cell(row: IndicatorRow) -> str:
+    return f"表{row.source_table + 1} 第{row.source_row + 1}行 第{row.source_col + 1}列"
 
 
-def _raw(row: dict) -> str:
-    return re.sub(r"\s+", "", str(row.get("value_raw") or "")) or "（空）"
+def _raw(row: IndicatorRow) -> str:
+    return re.sub(r"\s+", "", str(row.value_raw or "")) or "（空）"
 
 
-def _year_label(row: dict) -> str:
-    return "长期目标" if row["horizon"] == "long_term" else f"{row['fiscal_year']}年"
+def _year_label(row: IndicatorRow) -> str:
+    return "长期目标" if row.horizon == "long_term" else f"{row.fiscal_year}年"
 
 
 def _fmt(x: float) -> str:
@@ -183,16 +199,16 @@ def _is_growth(name: str, cfg: ReviewConfig) -> bool:
     return any(w in name for w in cfg.growth_words)
 
 
-def _quant(row: dict) -> bool:
-    return row["value_kind"] == "quantitative" and row["value_num"] is not None
+def _quant(row: IndicatorRow) -> bool:
+    return row.value_kind == "quantitative" and row.value_num is not None
 
 
-def _low(row: dict) -> float:
-    return row["value_num"]
+def _low(row: IndicatorRow) -> float:
+    return row.value_num
 
 
-def _high(row: dict) -> float:
-    return row["value_num_max"] if row.get("value_num_max") is not None else row["value_num"]
+def _high(row: IndicatorRow) -> float:
+    return row.value_num_max if row.value_num_max is not None else row.value_num
 
 
 # -- the checks -------------------------------------------------------------------------------
@@ -201,10 +217,10 @@ _TEMPLATE_RE = re.compile(r"(?<![A-WYZa-wyz])(?:[Xx]{2,}|×{2,}|\*{2,}|＊{2,})(
 _TEMPLATE_VALUES = frozenset({"xx", "××", "**", "＊＊"})
 
 
-def review_form(form: FormRecord, rows: list[dict], budget_year: int,
+def review_form(form: FormRecord, rows: list[IndicatorRow], budget_year: int,
                 cfg: ReviewConfig | None = None) -> list[Finding]:
-    """All review findings of one form. ``rows`` are the form's raw_indicators rows (parsed
-    values, fiscal years, is_target, source cells) as transforms/batch.py builds them."""
+    """All review findings of one form. ``rows`` are the form's IndicatorRows (parsed values,
+    fiscal years, is_target, source cells) as transforms/normalize/indicators.py builds them."""
     cfg = cfg or ReviewConfig()
     who = form.fields.get("department") or "未填部门"
     if form.form_type == "project" and form.fields.get("project_name"):
@@ -224,48 +240,46 @@ def _template_text(form, rows, budget_year, cfg, who):
               "project_code": "项目编码", "supervising_department": "项目主管部门", "executing_unit": "项目执行单位"}
     for key, value in form.fields.items():
         if value and _TEMPLATE_RE.search(str(value)):
-            out.append(Finding("warning", "template_text", labels.get(key, key),
-                               f"{who}表头“{labels.get(key, key)}”为模板占位文字“{value}”，请填写实际内容。"))
+            out.append(finding("template_text", labels.get(key, key), "field", who=who,
+                               label=labels.get(key, key), value=value))
     for goal in form.goals:
         if _TEMPLATE_RE.search(goal.text or ""):
             what = goal.code or ("长期目标" if goal.horizon == "long_term" else "年度目标")
-            out.append(Finding("warning", "template_text", what,
-                               f"{who}{what}含模板占位文字“{_TEMPLATE_RE.search(goal.text).group(0)}”：“{goal.text[:60]}”，请改为实际目标。"))
+            out.append(finding("template_text", what, "goal", who=who, what=what,
+                               placeholder=_TEMPLATE_RE.search(goal.text).group(0), text=goal.text[:60]))
     seen_names = set()
     for row in rows:
-        if _TEMPLATE_RE.search(row["name"] or "") and (row["source_table"], row["source_row"]) not in seen_names:
-            seen_names.add((row["source_table"], row["source_row"]))
-            out.append(Finding("warning", "template_text", f"表{row['source_table'] + 1} 第{row['source_row'] + 1}行",
-                               f"{who}指标名称“{row['name']}”为模板占位文字，请填写实际指标。"))
-        raw = normalize_value(row["value_raw"])
-        if raw.casefold() in _TEMPLATE_VALUES or (row["value_kind"] != "missing" and _TEMPLATE_RE.search(raw)):
-            out.append(Finding("warning", "template_text", _cell(row),
-                               f"{who}指标“{row['name']}”{_year_label(row)}的指标值为模板占位文字“{_raw(row)}”，请填写实际目标值。"))
+        if _TEMPLATE_RE.search(row.name or "") and (row.source_table, row.source_row) not in seen_names:
+            seen_names.add((row.source_table, row.source_row))
+            out.append(finding("template_text", f"表{row.source_table + 1} 第{row.source_row + 1}行", "name",
+                               who=who, name=row.name))
+        raw = normalize_value(row.value_raw)
+        if raw.casefold() in _TEMPLATE_VALUES or (row.value_kind != "missing" and _TEMPLATE_RE.search(raw)):
+            out.append(finding("template_text", _cell(row), who=who, name=row.name, period=_year_label(row),
+                               target=_raw(row)))
     return out
 
 
 def _targets_missing(form, rows, budget_year, cfg, who):
     out = []
     for row in rows:
-        if not row["is_target"] or row["value_kind"] != "missing":
+        if not row.is_target or row.value_kind != "missing":
             continue
-        raw = normalize_value(row["value_raw"])
+        raw = normalize_value(row.value_raw)
         if raw.casefold() in _TEMPLATE_VALUES:
             continue  # reported as template_text
         if not raw:
-            out.append(Finding("warning", "value_missing", _cell(row),
-                               f"{who}指标“{row['name']}”的{_year_label(row)}目标值未填写，请补填（含计量单位）。"))
+            out.append(finding("value_missing", _cell(row), who=who, name=row.name, period=_year_label(row)))
         else:
-            what = "只有计量单位、没有数值" if raw in KNOWN_UNITS else "为占位内容"
-            out.append(Finding("warning", "placeholder_target", _cell(row),
-                               f"{who}指标“{row['name']}”的{_year_label(row)}目标值“{_raw(row)}”{what}，请填写具体目标值。"))
+            out.append(finding("placeholder_target", _cell(row), "unit_only" if raw in KNOWN_UNITS else None,
+                               who=who, name=row.name, period=_year_label(row), target=_raw(row)))
     return out
 
 
-def quantitative_share(rows: list[dict]) -> tuple[int, int]:
+def quantitative_share(rows: list[IndicatorRow]) -> tuple[int, int]:
     """(numeric targets, all targets) of one form; see the module docstring."""
-    targets = [r for r in rows if r["is_target"]]
-    numeric = sum(1 for r in targets if r["value_kind"] in ("quantitative", "compound"))
+    targets = [r for r in rows if r.is_target]
+    numeric = sum(1 for r in targets if r.value_kind in ("quantitative", "compound"))
     return numeric, len(targets)
 
 
@@ -278,56 +292,54 @@ def _quantitative_share(form, rows, budget_year, cfg, who):
         return []
     parts = []
     for horizon, label in (("long_term", "长期"), ("annual", "年度")):
-        n, t = quantitative_share([r for r in rows if r["horizon"] == horizon])
+        n, t = quantitative_share([r for r in rows if r.horizon == horizon])
         if t:
             parts.append(f"{label}{n}/{t}")
-    return [Finding("warning", "quantitative_share_low", "绩效指标表",
-                    f"{who}量化指标占比{share:.1f}%（{numeric}/{total}，其中{'、'.join(parts)}），"
-                    f"低于{_fmt(cfg.quantitative_share_min)}%的要求，请将定性指标尽量细化为可量化的目标值。")]
+    return [finding("quantitative_share_low", "绩效指标表", who=who, share=share, numeric=numeric, total=total,
+                    parts="、".join(parts), minimum=_fmt(cfg.quantitative_share_min))]
 
 
 def _target_below_prior(form, rows, budget_year, cfg, who):
     out = []
-    by_row: dict[tuple, list[dict]] = defaultdict(list)
+    by_row: dict[tuple, list[IndicatorRow]] = defaultdict(list)
     for r in rows:
-        if r["horizon"] == "annual" and r["fiscal_year"] is not None:
-            by_row[(r["source_table"], r["source_row"])].append(r)
+        if r.horizon == "annual" and r.fiscal_year is not None:
+            by_row[(r.source_table, r.source_row)].append(r)
     for cells in by_row.values():
-        target = next((r for r in cells if r["fiscal_year"] == budget_year and _quant(r)), None)
-        history = sorted((r for r in cells if r["fiscal_year"] < budget_year and _quant(r)),
-                         key=lambda r: r["fiscal_year"])
+        target = next((r for r in cells if r.fiscal_year == budget_year and _quant(r)), None)
+        history = sorted((r for r in cells if r.fiscal_year < budget_year and _quant(r)),
+                         key=lambda r: r.fiscal_year)
         if target is None or not history:
             continue
         prior = history[-1]
         pair = comparable(target, prior)
         if pair is None:
             continue
-        way = direction(target["name"], target["comparator"], target["value_unit"], cfg)
+        way = direction(target.name, target.comparator, target.value_unit, cfg)
         t_lo, p = pair
-        scale = t_lo / target["value_num"] if target["value_num"] else 1.0
+        scale = t_lo / target.value_num if target.value_num else 1.0
         if way == "higher" and t_lo < p:
-            out.append(Finding("warning", "target_below_prior", _cell(target),
-                               f"{who}指标“{target['name']}”{budget_year}年目标值“{_raw(target)}”低于"
-                               f"{prior['fiscal_year']}年的“{_raw(prior)}”，该指标越高越好，请说明下调原因或核实数值。"))
+            out.append(finding("target_below_prior", _cell(target), who=who, name=target.name, year=budget_year,
+                               target=_raw(target), prior_year=prior.fiscal_year, prior=_raw(prior)))
         elif way == "lower" and _high(target) * scale > p:
-            out.append(Finding("warning", "target_below_prior", _cell(target),
-                               f"{who}指标“{target['name']}”是控制类（上限）指标，{budget_year}年目标值“{_raw(target)}”"
-                               f"高于{prior['fiscal_year']}年的“{_raw(prior)}”，控制标准放宽，请说明原因或核实数值。"))
+            out.append(finding("target_below_prior", _cell(target), "cap", who=who, name=target.name,
+                               year=budget_year, target=_raw(target), prior_year=prior.fiscal_year,
+                               prior=_raw(prior)))
     return out
 
 
 def _long_term_below_annual(form, rows, budget_year, cfg, who):
     out = []
-    annual: dict[str, list[dict]] = defaultdict(list)
+    annual: dict[str, list[IndicatorRow]] = defaultdict(list)
     for r in rows:
-        if r["horizon"] == "annual" and r["is_target"] and _quant(r):
-            annual[_key(r["name"])].append(r)
+        if r.horizon == "annual" and r.is_target and _quant(r):
+            annual[_key(r.name)].append(r)
     for lt in rows:
-        if lt["horizon"] != "long_term" or not _quant(lt) or not annual.get(_key(lt["name"])):
+        if lt.horizon != "long_term" or not _quant(lt) or not annual.get(_key(lt.name)):
             continue
-        way = direction(lt["name"], lt["comparator"], lt["value_unit"], cfg)
+        way = direction(lt.name, lt.comparator, lt.value_unit, cfg)
         worst = None
-        for a in annual[_key(lt["name"])]:
+        for a in annual[_key(lt.name)]:
             pair = comparable(lt, a)
             if pair is None:
                 continue
@@ -339,52 +351,46 @@ def _long_term_below_annual(form, rows, budget_year, cfg, who):
             continue
         a = worst[1]
         until = f"（截止{form.long_term_until}年）" if form.long_term_until else ""
-        if way == "higher":
-            text = (f"{who}指标“{lt['name']}”的长期目标{until}“{_raw(lt)}”低于{budget_year}年度目标“{_raw(a)}”"
-                    f"（{_cell(a)}），长期目标应不低于年度目标，请核实。")
-        else:
-            text = (f"{who}控制类指标“{lt['name']}”的长期目标{until}“{_raw(lt)}”比{budget_year}年度目标“{_raw(a)}”"
-                    f"（{_cell(a)}）更宽松，请核实。")
-        out.append(Finding("warning", "long_term_below_annual", _cell(lt), text))
+        out.append(finding("long_term_below_annual", _cell(lt), None if way == "higher" else "cap", who=who,
+                           name=lt.name, until=until, long_term=_raw(lt), year=budget_year, annual=_raw(a),
+                           cell=_cell(a)))
     return out
 
 
 def _rate_over_100(form, rows, budget_year, cfg, who):
     out = []
     for r in rows:
-        if not r["is_target"] or not _quant(r):
+        if not r.is_target or not _quant(r):
             continue
-        name = r["name"] or ""
-        is_rate = r["value_unit"] == "%" or (r["value_unit"] is None and name.endswith("率"))
+        name = r.name or ""
+        is_rate = r.value_unit == "%" or (r.value_unit is None and name.endswith("率"))
         if not is_rate or not ("率" in name or "比例" in name or "占比" in name or "满意度" in name
-                               or r["value_unit"] == "%"):
+                               or r.value_unit == "%"):
             continue
         if _is_growth(name, cfg):
             continue
         if _high(r) > cfg.rate_max_pct:
-            out.append(Finding("warning", "rate_over_100", _cell(r),
-                               f"{who}比率指标“{name}”的{_year_label(r)}目标值“{_raw(r)}”超过{_fmt(cfg.rate_max_pct)}%，"
-                               "可能漏写了“≥”等符号或填错数值，请核实。"))
+            out.append(finding("rate_over_100", _cell(r), who=who, name=name, period=_year_label(r),
+                               target=_raw(r), maximum=_fmt(cfg.rate_max_pct)))
     return out
 
 
 def _unit_inconsistent(form, rows, budget_year, cfg, who):
     out = []
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    groups: dict[tuple, list[IndicatorRow]] = defaultdict(list)
     for r in rows:
-        if _quant(r) and r["value_unit"]:
-            groups[(r["goal"] if r["horizon"] == "annual" else None, _key(r["name"]))].append(r)
+        if _quant(r) and r.value_unit:
+            groups[(r.goal if r.horizon == "annual" else None, _key(r.name))].append(r)
     reported = set()
     for (_, key), cells in groups.items():
-        units = {_canonical_unit(r["value_unit"]) for r in cells}
+        units = {_canonical_unit(r.value_unit) for r in cells}
         if len(units) < 2 or key in reported:
             continue
         reported.add(key)
         first = cells[0]
         listed = "、".join(f"{_year_label(r)}“{_raw(r)}”" for r in cells)
-        out.append(Finding("warning", "unit_inconsistent", _cell(first),
-                           f"{who}指标“{first['name']}”各年度的计量单位不一致（{'、'.join(sorted(units))}）：{listed}，"
-                           "请统一计量单位。"))
+        out.append(finding("unit_inconsistent", _cell(first), who=who, name=first.name,
+                           units="、".join(sorted(units)), listed=listed))
     return out
 
 
@@ -398,7 +404,7 @@ _TEXT_NUM_RE = re.compile(
 _CLAUSE_END = re.compile(r"[。；;\n]")
 
 
-def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -> list[dict]:
+def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -> list[StatedValue]:
     """The values stated from ``start`` to the end of the sentence (。；or a line break) or to
     the next other indicator named in the text, whichever comes first."""
     end = _CLAUSE_END.search(text, start)
@@ -414,8 +420,7 @@ def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -
             continue  # a bare number in prose (1. 2.) is not a target
         v = parse_value(m.group(0))
         if v.kind == "quantitative" and v.num is not None:
-            values.append({"value_num": v.num, "value_num_max": v.num_max, "value_unit": v.unit,
-                           "comparator": v.comparator, "text": m.group(0)})
+            values.append(StatedValue(v.num, v.num_max, v.unit, v.comparator, m.group(0)))
     return values
 
 
@@ -429,13 +434,13 @@ def _text_grid_mismatch(form, rows, budget_year, cfg, who):
     out = []
     texts = {h: "\n".join(g.text for g in form.goals if g.horizon == h) for h in ("long_term", "annual")}
     done = set()
-    names = {clean_label(r["name"]) for r in rows if len(clean_label(r["name"])) >= 3}
+    names = {clean_label(r.name) for r in rows if len(clean_label(r.name)) >= 3}
     for r in rows:
-        if not r["is_target"] or not _quant(r):
+        if not r.is_target or not _quant(r):
             continue
-        name = clean_label(r["name"])
-        text = clean_label(texts.get(r["horizon"], "").replace("\n", "。"))
-        if len(name) < 3 or (r["horizon"], name) in done:
+        name = clean_label(r.name)
+        text = clean_label(texts.get(r.horizon, "").replace("\n", "。"))
+        if len(name) < 3 or (r.horizon, name) in done:
             continue
         pos = text.find(name)
         if pos < 0:
@@ -444,12 +449,11 @@ def _text_grid_mismatch(form, rows, budget_year, cfg, who):
         stated = [s for s in _stated_values(text, pos + len(name), others) if comparable(r, s) is not None]
         if not stated:
             continue
-        if any(_satisfies(*comparable(r, s), s["comparator"]) for s in stated):
+        if any(_satisfies(*comparable(r, s), s.comparator) for s in stated):
             continue
-        done.add((r["horizon"], name))
-        where = "长期目标" if r["horizon"] == "long_term" else "年度目标"
-        said = "、".join(f"“{s['text']}”" for s in stated)
-        out.append(Finding("warning", "text_grid_mismatch", _cell(r),
-                           f"{who}{where}文字写明“{name}”{said}，但指标表中{'长期' if r['horizon'] == 'long_term' else _year_label(r)}"
-                           f"目标值为“{_raw(r)}”，两者不一致，请核实。"))
+        done.add((r.horizon, name))
+        where = "长期目标" if r.horizon == "long_term" else "年度目标"
+        said = "、".join(f"“{s.text}”" for s in stated)
+        out.append(finding("text_grid_mismatch", _cell(r), who=who, where=where, name=name, said=said,
+                           period="长期" if r.horizon == "long_term" else _year_label(r), target=_raw(r)))
     return out

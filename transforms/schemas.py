@@ -37,6 +37,7 @@ class Submissions(pa.DataFrameModel):
     project_code: Series[str] = pa.Field(nullable=True)
     supervising_department: Series[str] = pa.Field(nullable=True)
     executing_unit: Series[str] = pa.Field(nullable=True)
+    implementation_period: Series[str] = pa.Field(nullable=True)  # 实施期限/项目期限 as written
     long_term_until: Series["Int64"] = pa.Field(nullable=True, **YEAR)
     logical_key: Series[str]
 

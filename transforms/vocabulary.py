@@ -18,6 +18,7 @@ FIELD_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^(项目编码|项目代码|项目编号)$"), "project_code"),
     (re.compile(r"^(项目主管部门|主管部门|主管部门及代码|主管部门\(及代码\))$"), "supervising_department"),
     (re.compile(r"^(项目执行单位|执行单位|实施单位|项目实施单位)$"), "executing_unit"),
+    (re.compile(r"^(项目)?(实施期限|期限|实施周期|执行期限)$|^项目周期$"), "implementation_period"),
 ]
 
 # Indicator grid columns. Checked in this order on each header label of a column, because

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from transforms.records import Finding, FormRecord, Period
+from transforms.records import Finding, FormRecord, Period, finding
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))")
 
@@ -39,15 +39,11 @@ def resolve_year(form: FormRecord, rel_path: str, default_year: int | None) -> Y
         if doc_year is None:
             doc_year, source = form.history_year, "history"
         elif form.history_year != doc_year:
-            findings.append(Finding(
-                "warning", "year_conflict", "标题与历史年度列",
-                f"标题写明{doc_year}年度，但历史数据列推算为{form.history_year}年度，已按标题{doc_year}年处理，请核实。"))
+            findings.append(finding("year_conflict", "标题与历史年度列", stated=doc_year, other=form.history_year))
     path_year = year_from_path(rel_path)
     if doc_year is not None:
         if path_year is not None and path_year != doc_year:
-            findings.append(Finding(
-                "warning", "year_conflict", "文件路径",
-                f"文档中的预算年度为{doc_year}年，但所在文件夹/文件名显示为{path_year}年，已按文档{doc_year}年处理，请核实。"))
+            findings.append(finding("year_conflict", "文件路径", "path", stated=doc_year, other=path_year))
         return YearResolution(doc_year, source, tuple(findings))
     if path_year is not None:
         return YearResolution(path_year, "path", tuple(findings))

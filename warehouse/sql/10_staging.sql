@@ -148,6 +148,7 @@ SELECT
     r.project_code,
     r.supervising_department,
     r.executing_unit,
+    r.implementation_period,
     r.long_term_until,
     r.logical_key,
     r.path_modified_at,

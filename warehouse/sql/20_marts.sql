@@ -42,6 +42,7 @@ SELECT
     project_code,
     supervising_department,
     executing_unit,
+    implementation_period,
     is_current,
     status,
     warnings,

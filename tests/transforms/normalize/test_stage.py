@@ -1,10 +1,14 @@
-"""The normalize stage over a batch of real files: years, regions, findings, rejections."""
+"""The normalize stage (transforms/normalize/stage.py) over a batch of real files: years,
+regions, findings, rejections, and validation that rejects only the failing form."""
 from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
+
 from testkit.docx_builder import C, Document, P, Table, save
-from transforms.batch import NormalizeOptions, SourceFile, normalize_files, validate
+from transforms.normalize import NormalizedBatch, NormalizeOptions, SourceFile, normalize_batch, validate
+from transforms.normalize.rows import empty_frames
 
 W = 1000
 
@@ -31,7 +35,7 @@ def _file(tmp_path, rel, blocks):
 
 
 def _run(files, year=None):
-    return normalize_files(files, NormalizeOptions(default_year=year, default_province="湖北省"))
+    return normalize_batch(files, NormalizeOptions(default_year=year, default_province="湖北省"), "run-1").frames
 
 
 def test_year_from_history_columns_and_region_from_name(tmp_path):
@@ -105,9 +109,7 @@ def test_schema_failures_drop_only_the_failing_form(tmp_path):
 
 
 def test_an_empty_batch_validates_to_empty_frames():
-    from transforms.batch import _frames, _Rows
-
-    out = validate(_frames(_Rows()))
+    out = validate(NormalizedBatch("run-1", empty_frames())).frames
     assert set(out) == {"contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks",
                         "raw_findings"}
     assert all(len(df) == 0 for df in out.values())
@@ -170,15 +172,39 @@ def test_a_national_project_form_whose_amounts_do_not_add_up_loads_with_a_warnin
 def test_a_cell_read_twice_rejects_its_form_instead_of_failing_the_load(tmp_path):
     import pandas as pd
 
-    from transforms.batch import INBOX_UPDATES
-
     good = _file(tmp_path, "2024/good.docx", [_department()])
     other = _file(tmp_path, "2024/other.docx", [_department(dept="鄂州市教育局")])
-    frames = _run([good, other])
-    frames.pop(INBOX_UPDATES)
+    batch = normalize_batch([good, other], NormalizeOptions(default_province="湖北省"), "run-1")
+    frames = dict(batch.frames)
     funding = frames["raw_funding"]
     twice = funding[funding["submission_id"].str.startswith(good.sha256[:16])].head(1)
     frames["raw_funding"] = pd.concat([funding, twice], ignore_index=True)
-    out = validate(frames)
+    out = validate(NormalizedBatch(batch.run_id, frames)).frames
     assert out["raw_submissions"]["sha256"].tolist() == [other.sha256]
     assert out["contents"].set_index("sha256").loc[good.sha256, "reason"] == "schema_invalid"
+
+
+def test_the_batch_carries_its_run_id_stage_times_and_no_fake_tables(tmp_path):
+    good = _file(tmp_path, "2024/good.docx", [_department()])
+    batch = normalize_batch([good], NormalizeOptions(default_province="湖北省"), "run-7")
+    assert batch.run_id == "run-7"
+    assert set(batch.frames) == {"contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators",
+                                 "raw_tasks", "raw_findings"}
+    assert batch.contents is batch.frames["contents"] and batch.contents["outcome"].tolist() == ["ok"]
+    assert set(batch.stage_seconds) == {"extract", "normalize", "validate"} and batch.stage_seconds["extract"] > 0
+    assert batch.inbox_corrections.empty and list(batch.inbox_corrections.columns) == [
+        "path", "sha256", "size_bytes", "modified_at"]
+
+
+def test_a_file_that_vanished_or_changed_becomes_a_correction(tmp_path):
+    gone = _file(tmp_path, "2024/gone.docx", [_department()])
+    changed = _file(tmp_path, "2024/changed.docx", [_department(dept="鄂州市教育局")])
+    (tmp_path / gone.path).unlink()
+    save(Document([_department(dept="鄂州市民政局")]), tmp_path / changed.path)
+    batch = normalize_batch([gone, changed], NormalizeOptions(default_province="湖北省"), "run-1")
+    corrections = batch.inbox_corrections.set_index("path")
+    assert pd.isna(corrections.loc[gone.path, "sha256"])  # vanished: the path leaves the scan
+    now = hashlib.sha256((tmp_path / changed.path).read_bytes()).hexdigest()
+    assert corrections.loc[changed.path, "sha256"] == now != changed.sha256
+    assert batch.contents["sha256"].tolist() == [now]
+    assert batch.frames["raw_submissions"]["department"].tolist() == ["鄂州市民政局"]

@@ -1,0 +1,48 @@
+"""What the normalize stage takes (SourceFile, NormalizeOptions) and hands to the loader
+(NormalizedBatch)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from transforms.review import ReviewConfig
+
+#: inbox_corrections columns: files that changed or vanished between the scan and their
+#: reading (sha256 None = vanished); the loader corrects the scan with them
+CORRECTION_COLUMNS = ["path", "sha256", "size_bytes", "modified_at"]
+#: stage_seconds keys
+STAGES = ("extract", "normalize", "validate")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One content to read: the first inbox path holding it and the sha256 the scan saw.
+    (intake.SourceFile has the same fields; at merge the stage takes that one.)"""
+
+    path: str  # relative to the inbox, POSIX separators
+    abs_path: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeOptions:
+    default_year: int | None = None
+    default_province: str | None = None
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+
+
+@dataclass
+class NormalizedBatch:
+    """The hand-off of one batch to the loader, like a dlt load package: validated frames per
+    raw table (columns exactly the pandera models'), the scan corrections and stage times."""
+
+    run_id: str
+    frames: dict[str, pd.DataFrame]  # raw table name → frame (contents, raw_submissions, ...)
+    inbox_corrections: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CORRECTION_COLUMNS))
+    stage_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    @property
+    def contents(self) -> pd.DataFrame:
+        return self.frames["contents"]
