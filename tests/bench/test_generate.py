@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from bench.generate import generate
-from transforms.batch import NormalizeOptions, SourceFile, normalize_files
+from transforms.normalize import NormalizeOptions, SourceFile, normalize_batch
 
 
 def test_generated_forms_are_distinct_and_load(tmp_path):
@@ -14,7 +14,7 @@ def test_generated_forms_are_distinct_and_load(tmp_path):
     assert len(digests) == 12
     files = [SourceFile(p.relative_to(tmp_path).as_posix(), str(p), hashlib.sha256(p.read_bytes()).hexdigest())
              for p in paths]
-    frames = normalize_files(files, NormalizeOptions(default_province="湖北省"))
+    frames = normalize_batch(files, NormalizeOptions(default_province="湖北省")).frames
     assert (frames["contents"]["outcome"] == "ok").all()
     subs = frames["raw_submissions"]
     assert len(subs) == 12 and subs["region_code"].notna().all()

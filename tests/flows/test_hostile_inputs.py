@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pytest
 
-import transforms.batch
+import transforms.normalize.source
 from flows.ingest import ingest
 from tests.conftest import REPO
 from testkit.docx_builder import C, Document, P, Table, build
@@ -132,19 +132,19 @@ def hostile(prefect_harness, tmp_path_factory, trap, bomb):
     for rel, data in files.items():
         _write(inbox, rel, data)
     rewritten = form_bytes("鄂州市人力资源和社会保障局")
-    original = transforms.batch._read_source
+    original = transforms.normalize.source.read_source
 
-    def racing_reader(rows, f):
+    def racing_reader(f):
         # the clerk saves a new version / deletes the file after the scan, before the read
         if f.path == "2024/读取时被改写.docx":
             (inbox / f.path).write_bytes(rewritten)
         elif f.path == "2024/读取时被删除.docx":
             (inbox / f.path).unlink()
-        return original(rows, f)
+        return original(f)
 
     db = root / "w.duckdb"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(transforms.batch, "_read_source", racing_reader)
+        mp.setattr(transforms.normalize.source, "read_source", racing_reader)
         # workers=1: batches run in this process, where the racing reader is patched in
         result = ingest(inbox=str(inbox), db=str(db), province="湖北省", batch_size=7, workers=1)
     con = duckdb.connect(str(db), read_only=True)

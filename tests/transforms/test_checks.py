@@ -8,7 +8,7 @@ import pytest
 
 from testkit.hostile import department_form
 from testkit.docx_builder import save
-from transforms.batch import NormalizeOptions, SourceFile, normalize_files
+from transforms.normalize import NormalizeOptions, SourceFile, normalize_batch
 
 FUNDING_CHECKS = {"funding_sum_mismatch", "funding_share_mismatch", "funding_share_sum",
                   "funding_income_expenditure_mismatch", "funding_value_unparsed"}
@@ -18,7 +18,7 @@ def _findings(tmp_path, rel="2024/鄂州市/表.docx", **kw):
     path = tmp_path / rel
     save(department_form("鄂州市财政局", **kw), path)
     f = SourceFile(rel, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
-    out = normalize_files([f], NormalizeOptions(default_province="湖北省"))
+    out = normalize_batch([f], NormalizeOptions(default_province="湖北省")).frames
     assert out["contents"]["outcome"].tolist() == ["ok"]  # warnings never reject the form
     assert len(out["raw_submissions"]) == 1
     findings = out["raw_findings"]

@@ -1,4 +1,4 @@
-"""The worker pool gives the same validated frames as the calling process (no Prefect)."""
+"""The worker pool gives the same NormalizedBatch as the calling process (no Prefect)."""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +6,7 @@ import hashlib
 import pandas as pd
 
 from tests.conftest import SAMPLES
-from transforms.batch import NormalizeOptions, SourceFile
+from transforms.normalize import NormalizeOptions, SourceFile
 from transforms.pool import BatchPool, run_batch
 
 
@@ -22,19 +22,20 @@ def _files():
 def test_pool_of_two_matches_in_process():
     files = _files()
     options = NormalizeOptions(default_province="湖北省")
-    local, local_times = run_batch(files, options)
+    local = run_batch(files, options, "run-1")
     with BatchPool(2) as pool:
-        futures = [pool.submit(files[:5], options), pool.submit(files[5:], options)]
+        futures = [pool.submit(files[:5], options, "run-1"), pool.submit(files[5:], options, "run-1")]
         parts = [f.result() for f in futures]
-    for name, frame in local.items():
-        pooled = pd.concat([p[0][name] for p in parts], ignore_index=True)
+    for name, frame in local.frames.items():
+        pooled = pd.concat([p.frames[name] for p in parts], ignore_index=True)
         pd.testing.assert_frame_equal(pooled, frame.reset_index(drop=True), check_dtype=False)
-    assert set(local_times) == {"extract_s", "normalize_s", "validate_s"}
-    assert all(p[1]["extract_s"] > 0 for p in parts)
+    assert set(local.stage_seconds) == {"extract", "normalize", "validate"}
+    assert all(p.stage_seconds["extract"] > 0 for p in parts)
+    assert all(p.run_id == "run-1" for p in parts)
 
 
 def test_pool_of_one_runs_in_process():
     pool = BatchPool(1)
-    frames, _ = pool.run(_files()[:2], NormalizeOptions(default_province="湖北省"))
-    assert len(frames["contents"]) == 2
+    batch = pool.run(_files()[:2], NormalizeOptions(default_province="湖北省"))
+    assert len(batch.contents) == 2
     assert pool._executor is None

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from testkit.docx_builder import Document, P, build
 from testkit.generate import LAYOUTS, GeneratedDocument, documents
-from transforms.batch import NormalizeOptions, SourceFile, normalize_files
+from transforms.normalize import NormalizeOptions, SourceFile, normalize_batch
 
 EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "500"))
 FUNDING_FIELDS = ["direction", "category", "fiscal_year", "is_total", "amount_wan", "share_pct"]
@@ -57,7 +57,7 @@ def read_back(docs: list[GeneratedDocument]) -> tuple[dict, list[str]]:
             path.write_bytes(data)
             shas.append(hashlib.sha256(data).hexdigest())
             files.append(SourceFile(rel, str(path), shas[-1]))
-        return normalize_files(files, NormalizeOptions()), shas
+        return normalize_batch(files, NormalizeOptions()).frames, shas
 
 
 def assert_round_trip(docs: list[GeneratedDocument]) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from testkit.docx_builder import save
 from testkit.forms import DepartmentForm, FundingLine, Ind, department_document
-from transforms.batch import NormalizeOptions, SourceFile, normalize_files
+from transforms.normalize import NormalizeOptions, SourceFile, normalize_batch
 from transforms.review import ReviewConfig, load_review_config
 
 
@@ -41,7 +41,7 @@ def findings(tmp_path, f: DepartmentForm, cfg: ReviewConfig | None = None, check
     path.parent.mkdir(parents=True, exist_ok=True)
     save(department_document(f), path)
     src = SourceFile("2024/form.docx", str(path), hashlib.sha256(path.read_bytes()).hexdigest())
-    out = normalize_files([src], NormalizeOptions(default_province="湖北省", review=cfg or ReviewConfig()))
+    out = normalize_batch([src], NormalizeOptions(default_province="湖北省", review=cfg or ReviewConfig())).frames
     assert len(out["raw_submissions"]) == 1
     rows = out["raw_findings"].to_dict("records")
     return [r for r in rows if check is None or r["check"] == check]

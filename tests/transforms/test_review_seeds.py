@@ -6,7 +6,8 @@ import hashlib
 import pytest
 
 from tests.conftest import CASES
-from transforms.batch import NormalizeOptions, SourceFile, normalize_files
+from transforms.normalize import NormalizeOptions, SourceFile, normalize_batch
+from transforms.normalize.rows import IndicatorRow
 from transforms.review import quantitative_share
 
 SEEDS = {"seed_000_department_hubei": "2024/鄂州市/部门整体绩效目标表.docx",
@@ -19,7 +20,7 @@ def seeds():
     for case, rel in SEEDS.items():
         path = CASES / f"{case}.docx"
         src = SourceFile(rel, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
-        out[case] = normalize_files([src], NormalizeOptions(default_province="湖北省"))
+        out[case] = normalize_batch([src], NormalizeOptions(default_province="湖北省")).frames
     return out
 
 
@@ -45,11 +46,15 @@ def test_seed_000_long_term_text_contradicts_grid(seeds):
     assert sorted(h["message"].split("“")[1].split("”")[0] for h in hits) == ["科技型中小企业", "高新技术企业"]
 
 
+def _indicator_rows(frames):
+    return [IndicatorRow(**r) for r in frames["raw_indicators"].to_dict("records")]
+
+
 def test_seed_quantitative_shares(seeds):
-    rows = seeds["seed_000_department_hubei"]["raw_indicators"].to_dict("records")
+    rows = _indicator_rows(seeds["seed_000_department_hubei"])
     assert quantitative_share(rows) == (44, 82)  # 53.7%
-    rows = seeds["seed_003_project_hubei"]["raw_indicators"].to_dict("records")
-    assert quantitative_share([r for r in rows if r["horizon"] == "annual"]) == (21, 29)  # 72.4%
+    rows = _indicator_rows(seeds["seed_003_project_hubei"])
+    assert quantitative_share([r for r in rows if r.horizon == "annual"]) == (21, 29)  # 72.4%
     assert quantitative_share(rows) == (26, 38)
     for frames in seeds.values():
         assert _findings(frames, "quantitative_share_low") == []
