@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from transforms.review import CHECKS
+from jixiao.catalog import CATALOG
 from warehouse.read import connect_readonly
 from warehouse.store import PUBLIC_VIEWS
 
@@ -55,17 +55,7 @@ COLUMN_ZH = {
 FILE_STATUS_ZH = {"loaded": "已入库", "loaded_with_warnings": "已入库（有警告）", "superseded": "已被新版本取代",
                   "duplicate": "重复文件", "rejected": "退回", "ignored": "忽略"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}
-CHECK_ZH = {
-    **CHECKS,
-    "header_field_missing": "表头未填写", "funding_sum_mismatch": "资金各项之和与合计不符",
-    "funding_share_mismatch": "资金占比计算不符", "funding_share_sum": "资金占比之和不等于100%",
-    "funding_income_expenditure_mismatch": "收入合计与支出合计不等", "funding_value_unparsed": "资金金额不是数字",
-    "year_conflict": "预算年度来源不一致", "region_unknown": "无法判断地区", "missing_year": "缺少预算年度",
-    "missing_department": "缺少部门名称", "corrupt": "文件损坏", "not_a_docx": "不是Word文档",
-    "empty_file": "空文件", "encrypted": "文件加密", "no_tables": "没有表格", "too_large": "文件过大",
-    "unrecognized_form": "不是绩效目标表", "not_a_target_form": "不是绩效目标表（自评表等）",
-    "schema_invalid": "内容未通过入库校验", "unreadable_form": "表格结构无法识别",
-}
+CHECK_ZH = {c.code: c.name_zh for c in CATALOG.values()}
 
 # clerk layouts: (sql, widths); the sentence to act on is wide and wrapped
 CLERK_SQL = {

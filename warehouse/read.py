@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from jixiao.catalog import name_zh
+
 FILE_STATUSES = ("loaded", "loaded_with_warnings", "superseded", "duplicate", "rejected", "ignored")
 
 
@@ -74,13 +76,11 @@ def _has(con, name: str) -> bool:
 
 
 def findings_table(con) -> list[dict]:
-    """Findings by check: check, Chinese name, severity, findings, forms, files (most first)."""
-    from transforms.review import CHECKS
-
+    """Findings by check: check, Chinese name (jixiao.catalog), severity, findings, forms, files (most first)."""
     rows = con.execute(
         """SELECT "check", min(severity), count(*), count(DISTINCT submission_id), count(DISTINCT path)
            FROM quality_issues GROUP BY "check" ORDER BY count(*) DESC, "check" """).fetchall()
-    return [{"check": c, "check_zh": CHECKS.get(c, ""), "severity": sev, "findings": int(n),
+    return [{"check": c, "check_zh": name_zh(c), "severity": sev, "findings": int(n),
              "forms": int(forms), "files": int(files)} for c, sev, n, forms, files in rows]
 
 
@@ -162,7 +162,7 @@ def format_summary(d: dict) -> str:
     ]
     by_check = d.get("findings_by_check") or {}
     if by_check:
-        lines.append("审核问题 findings by check: " + ", ".join(f"{c} {n}" for c, n in by_check.items()))
+        lines.append("审核问题 findings by check: " + ", ".join(f"{c} {name_zh(c)} {n}" for c, n in by_check.items()))
     for year, st in sorted((d.get("submission_status") or {}).items(), reverse=True):
         counts = ", ".join(f"{STATUS_ZH.get(k, k)} {k} {n}" for k, n in st["counts"].items())
         lines.append(f"报送情况 submission status {year}: {counts}")
