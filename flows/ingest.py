@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import deque
+from types import SimpleNamespace
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -114,9 +115,10 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     pool_key = None
     try:
         with clock.timed("scan"):
-            scan = scan_inbox(inbox_path, wh.known_files())
+            state = wh.intake_state()
+            scan = scan_inbox(inbox_path, state.known)
             wh.record_scan(scan_frame(scan))
-            todo = files_to_process(scan, wh.processed_contents(), year, wh.missing_year_contents())
+            todo = files_to_process(scan, state.processed, year, state.missing_year)
         log.info("run %s: %d files under %s, %d new contents to read", run_id, len(scan), inbox_path, len(todo))
         if todo and runner == "processes":
             pool_key = run_id
@@ -129,9 +131,8 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
             frames, t = pending.popleft().result()
             clock.add_all(t)
             updates = frames.pop(INBOX_UPDATES, None)
-            with clock.timed("load"):
-                wh.append(frames)
-                wh.correct_scan(updates)  # files that changed or vanished while the run read them
+            with clock.timed("load"):  # updates: files that changed or vanished while the run read them
+                wh.load(SimpleNamespace(frames=frames, inbox_corrections=updates))
 
         for start in range(0, len(todo), batch_size):
             pending.append(normalize_batch.submit(todo[start:start + batch_size], options,
