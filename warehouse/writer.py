@@ -102,16 +102,16 @@ def replace(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame | Non
                 con.execute(_delete_sql(table, how), {"run": run_id} if how == RUN else {})
         for table in decl:
             frame = frames.get(table)
-            if frame is None or not len(frame):
+            if frame is None:
+                continue
+            # INSERT BY NAME would drop a column the table lacks without a word
+            lacking = _columns_lacking(con, table, frame)
+            if lacking:
+                raise ValueError(f"load: {table} has columns the table lacks: {lacking}")
+            if not len(frame):
                 continue
             register(f"_jx_{table}", frame)
-            try:
-                con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM _jx_{table}")
-            except duckdb.BinderException as e:
-                lacking = _columns_lacking(con, table, frame)
-                if lacking:
-                    raise ValueError(f"load: {table} has columns the table lacks: {lacking}") from e
-                raise
+            con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM _jx_{table}")
         con.execute("COMMIT")
     except BaseException:
         try:
