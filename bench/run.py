@@ -185,9 +185,9 @@ def printed_stages(output: str) -> dict:
 def run_stats(db: Path) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        run = con.execute("SELECT run_id, forms_loaded, files_processed FROM runs "
+        run = con.execute("SELECT run_id, forms_loaded, files_processed FROM raw.runs "
                           "WHERE status = 'completed' ORDER BY finished_at DESC LIMIT 1").fetchall()[0]
-        rows = con.execute("SELECT key, value, text FROM run_stats WHERE run_id = ?", [run[0]]).fetchall()
+        rows = con.execute("SELECT key, value, text FROM raw.run_stats WHERE run_id = ?", [run[0]]).fetchall()
         stats = {k: (v if v is not None else t) for k, v, t in rows}
         stats["forms_loaded"] = run[1]
         stats["indicator_values"] = con.execute("SELECT count(*) FROM indicators").fetchall()[0][0]
@@ -201,26 +201,26 @@ MULTIPLY_SQL = """
 CREATE TEMP TABLE _k AS SELECT range AS k FROM range(1, $copies);
 CREATE TEMP TABLE _sha AS
     SELECT c.sha256 AS sha, _k.k, md5(c.sha256 || '#' || _k.k) || md5(_k.k || '#' || c.sha256) AS sha2
-    FROM contents AS c, _k;
+    FROM raw.contents AS c, _k;
 CREATE TEMP TABLE _sid AS
     SELECT s.submission_id AS sid, m.k, left(m.sha2, 16) || '-' || s.form_index AS sid2
-    FROM raw_submissions AS s JOIN _sha AS m ON m.sha = s.sha256;
-INSERT INTO inbox_files BY NAME
+    FROM raw.raw_submissions AS s JOIN _sha AS m ON m.sha = s.sha256;
+INSERT INTO raw.inbox_files BY NAME
     SELECT i.* REPLACE (i.path || ' #' || m.k AS path, m.sha2 AS sha256)
-    FROM inbox_files AS i JOIN _sha AS m ON m.sha = i.sha256
+    FROM raw.inbox_files AS i JOIN _sha AS m ON m.sha = i.sha256
     QUALIFY row_number() OVER (PARTITION BY i.sha256, m.k ORDER BY i.path) = 1;
-INSERT INTO contents BY NAME SELECT c.* REPLACE (m.sha2 AS sha256) FROM contents AS c JOIN _sha AS m ON m.sha = c.sha256;
-INSERT INTO raw_submissions BY NAME
+INSERT INTO raw.contents BY NAME SELECT c.* REPLACE (m.sha2 AS sha256) FROM raw.contents AS c JOIN _sha AS m ON m.sha = c.sha256;
+INSERT INTO raw.raw_submissions BY NAME
     SELECT s.* REPLACE (m.sha2 AS sha256, left(m.sha2, 16) || '-' || s.form_index AS submission_id,
                         s.logical_key || '#' || m.k AS logical_key)
-    FROM raw_submissions AS s JOIN _sha AS m ON m.sha = s.sha256;
-INSERT INTO raw_funding BY NAME SELECT t.* REPLACE (x.sid2 AS submission_id) FROM raw_funding AS t JOIN _sid AS x ON x.sid = t.submission_id;
-INSERT INTO raw_goals BY NAME SELECT t.* REPLACE (x.sid2 AS submission_id) FROM raw_goals AS t JOIN _sid AS x ON x.sid = t.submission_id;
-INSERT INTO raw_indicators BY NAME SELECT t.* REPLACE (x.sid2 AS submission_id) FROM raw_indicators AS t JOIN _sid AS x ON x.sid = t.submission_id;
-INSERT INTO raw_findings BY NAME
+    FROM raw.raw_submissions AS s JOIN _sha AS m ON m.sha = s.sha256;
+INSERT INTO raw.raw_funding BY NAME SELECT t.* REPLACE (x.sid2 AS submission_id) FROM raw.raw_funding AS t JOIN _sid AS x ON x.sid = t.submission_id;
+INSERT INTO raw.raw_goals BY NAME SELECT t.* REPLACE (x.sid2 AS submission_id) FROM raw.raw_goals AS t JOIN _sid AS x ON x.sid = t.submission_id;
+INSERT INTO raw.raw_indicators BY NAME SELECT t.* REPLACE (x.sid2 AS submission_id) FROM raw.raw_indicators AS t JOIN _sid AS x ON x.sid = t.submission_id;
+INSERT INTO raw.raw_findings BY NAME
     SELECT f.* REPLACE (m.sha2 AS sha256, CASE WHEN f.submission_id IS NULL THEN NULL
                         ELSE left(m.sha2, 16) || '-' || split_part(f.submission_id, '-', 2) END AS submission_id)
-    FROM raw_findings AS f JOIN _sha AS m ON m.sha = f.sha256;
+    FROM raw.raw_findings AS f JOIN _sha AS m ON m.sha = f.sha256;
 CHECKPOINT;
 """
 
@@ -241,15 +241,14 @@ def query_times(source_db: Path, work: Path, repeat: int = 5) -> dict:
     big = work / "million.duckdb"
     shutil.copyfile(source_db, big)
     con = duckdb.connect(str(big))
-    n = con.execute("SELECT count(*) FROM raw_indicators").fetchall()[0][0]
+    n = con.execute("SELECT count(*) FROM raw.raw_indicators").fetchall()[0][0]
     copies = max(1, math.ceil(TARGET_VALUES / max(1, n)))
     t0 = time.perf_counter()
     if copies > 1:
-        from warehouse.store import create_views, materialize_views
+        from warehouse import models
 
         con.execute(MULTIPLY_SQL.replace("$copies", str(copies)))
-        create_views(con)  # as a publish does: the staging views are materialized again
-        materialize_views(con)
+        models.build(con)  # as a publish does: the staging tables are computed again
         con.execute("CHECKPOINT")
     build_s = time.perf_counter() - t0
     con.close()

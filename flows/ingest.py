@@ -114,9 +114,10 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     pool_key = None
     try:
         with clock.timed("scan"):
-            scan = scan_inbox(inbox_path, wh.known_files())
+            state = wh.intake_state()
+            scan = scan_inbox(inbox_path, state.known)
             wh.record_scan(scan_frame(scan))
-            todo = files_to_process(scan, wh.processed_contents(), year, wh.missing_year_contents())
+            todo = files_to_process(scan, state.processed, year, state.missing_year)
         log.info("run %s: %d files under %s, %d new contents to read", run_id, len(scan), inbox_path, len(todo))
         if todo and runner == "processes":
             pool_key = run_id
@@ -128,9 +129,8 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
         def load_next() -> None:
             batch = pending.popleft().result()
             clock.add_all(batch.stage_seconds)
-            with clock.timed("load"):
-                wh.append(batch.frames)
-                wh.correct_scan(batch.inbox_corrections)  # files that changed or vanished while read
+            with clock.timed("load"):  # inbox corrections: files that changed or vanished while read
+                wh.load(batch)
 
         for start in range(0, len(todo), batch_size):
             pending.append(normalize_batch.submit(todo[start:start + batch_size], options,

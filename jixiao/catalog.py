@@ -37,11 +37,11 @@ _BOMB = "文档解压后体积异常巨大（疑似压缩炸弹），已拒收�
 
 _CODES: list[Code] = [
     # -- intake: what the scan does with a path (files.reason of ignored/duplicate/superseded files)
-    _c("not_a_document", "intake", "info", "不是Word文档", "不是需要入库的 Word 文档（{kind}），已忽略。"),
-    _c("word_lock_file", "intake", "info", "Word临时锁定文件", "是 Word 临时锁定文件（~$ 开头），不是申报文件，已忽略。"),
+    _c("not_a_document", "intake", "info", "不是Word文档", "《{file}》不是需要入库的 Word 文档（{reason}），已忽略。"),
+    _c("word_lock_file", "intake", "info", "Word临时锁定文件", "《{file}》是 Word 临时锁定文件（~$ 开头），不是申报文件，已忽略。"),
     _c("unreadable", "intake", "warning", "文件无法读取",
-       "无法读取（没有读取权限或正被其他程序占用），本次未入库，下次运行时会再次读取。"),
-    _c("duplicate", "intake", "info", "重复文件", "与已收文件 {primary_path} 内容完全相同，按重复文件处理，未再次入库。"),
+       "《{file}》无法读取（没有读取权限或正被其他程序占用），本次未入库，下次运行时会再次读取。"),
+    _c("duplicate", "intake", "info", "重复文件", "《{file}》与已收文件 {primary_path} 内容完全相同，按重复文件处理，未再次入库。"),
     _c("superseded", "intake", "info", "已被新版本取代", "本文件中的表已被更新的版本取代：{paths}。"),
     _c("rejected", "intake", "error", "未能入库", "文件未能入库（{reason}），请检查后重新提交。"),
     # -- extract: the file could not be read as a document (ExtractError codes)
@@ -124,6 +124,10 @@ _CODES: list[Code] = [
        name="{who}指标名称“{name}”为模板占位文字，请填写实际指标。"),
     _c("text_grid_mismatch", "review", "warning", "目标文字与指标表不符",
        "{who}{where}文字写明“{name}”{said}，但指标表中{period}目标值为“{target}”，两者不一致，请核实。"),
+    # -- publish: the sentence `files.message` shows for a loaded file (staging/stg_content_status)
+    _c("file_loaded", "publish", "info", "已入库", "已入库（{forms} 张表）。"),
+    _c("file_loaded_with_warnings", "publish", "info", "已入库（有警告）",
+       "已入库（{forms} 张表），有 {warnings} 条警告，详见 quality_issues。"),
 ]
 
 CATALOG: dict[str, Code] = {c.code: c for c in _CODES}

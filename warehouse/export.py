@@ -24,7 +24,7 @@ EXCEL_MAX_ROWS = 1_048_575
 SHEET_ZH = {
     "files": "文件", "submissions": "报表", "funding": "资金", "goals": "目标", "indicators": "指标",
     "quality_issues": "审核问题", "submission_status": "报送情况", "city_rollup": "市州汇总",
-    "province_rollup": "全省汇总",
+    "province_rollup": "全省汇总", "tasks": "年度任务",
 }
 COLUMN_ZH = {
     "path": "文件路径", "sha256": "文件指纹", "size_bytes": "大小（字节）", "modified_at": "修改时间",

@@ -37,10 +37,10 @@ def summary(db_path: str | Path) -> dict:
         findings = dict(con.execute(
             "SELECT severity, count(*) FROM quality_issues GROUP BY severity ORDER BY severity"
         ).fetchall())
-        runs_completed = con.execute("SELECT count(*) FROM runs WHERE status = 'completed'").fetchone()[0]
+        runs_completed = con.execute("SELECT count(*) FROM raw.runs WHERE status = 'completed'").fetchone()[0]
         last = con.execute(
             """SELECT run_id, started_at, finished_at, inbox, files_seen, files_processed, forms_loaded, findings
-               FROM runs WHERE status = 'completed' ORDER BY finished_at DESC, run_id DESC LIMIT 1"""
+               FROM raw.runs WHERE status = 'completed' ORDER BY finished_at DESC, run_id DESC LIMIT 1"""
         ).fetchone()
         years = [r[0] for r in con.execute(
             "SELECT DISTINCT budget_year FROM submissions WHERE is_current AND budget_year IS NOT NULL ORDER BY 1"

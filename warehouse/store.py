@@ -1,65 +1,36 @@
-"""The single writer of the warehouse.
+"""One ingestion run's view of the warehouse: what the flow asks (intake state) and hands over
+(a scan, a normalized batch, stage times), on top of three parts that each do one job:
 
-One ingestion run = one :class:`Warehouse`:
+* warehouse/publish.py — the private copy, lock and atomic publish (knows no table);
+* warehouse/writer.py — the one bulk replace-by-content writer of every raw table;
+* warehouse/models/ — the SQL layers, built at publish by ``models.build``.
 
-* ``open`` takes an exclusive ``fcntl.flock`` on ``<db>.lock`` for the whole run (a second run
-  waits, or raises :class:`WarehouseBusy` with ``wait=False``), deletes leftovers of a killed run
-  and copies the published file (if any) to a private ``<db>.building``; the run writes only there.
-* ``record_scan`` / ``append`` write the raw tables of ``sql/00_raw.sql`` with bulk
-  ``INSERT ... BY NAME`` from pandas frames.
-* ``publish`` (re)creates the views of ``sql/10..30``, marks the run completed in ``runs``,
-  checkpoints, closes, fsyncs and ``os.replace``-s the private file onto the published path.
-* ``abort`` (or leaving the ``with`` block without ``publish``) deletes the private file.
-
-So a run killed at any moment leaves the published file untouched, and readers
-(``duckdb.connect(db, read_only=True)``) never meet the writer's DuckDB lock: the writer never
-opens the published file. A reader that is open while a run publishes keeps the previous state
-until it reconnects. Only the lock file stays next to the database (never delete it by hand
-while a run is active).
+Tables live out of the default schema (``raw``, ``staging``, ``intermediate``, ``rollups``);
+``main`` holds only the public views (docs/contract.md).
 """
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-import shutil
-import sys
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pandas as pd
 
+from warehouse import models, writer
+from warehouse.publish import PrivateCopy, WarehouseBusy  # noqa: F401 - WarehouseBusy is re-exported
+
 log = logging.getLogger(__name__)
 
-SQL_DIR = Path(__file__).with_name("sql")
-RAW_SQL = "00_raw.sql"
-VIEW_SQL = ("10_staging.sql", "20_marts.sql", "25_status.sql", "30_rollups.sql")
-#: run after the staging views are materialised: the rollups and status become tables too
-PUBLISH_SQL = "40_publish.sql"
-#: the views analysts, dashboards and exports read (CONTRACT.md, plus submission_status)
-PUBLIC_VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quality_issues",
-                "submission_status", "city_rollup", "province_rollup")
-
-#: keys of ``Warehouse.append``; order = insert order (deletes go in reverse)
-APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks",
-                 "raw_findings")
-CHILD_TABLES = ("raw_funding", "raw_goals", "raw_indicators", "raw_tasks")
+PUBLIC_VIEWS = tuple(m.name for m in models.public_models())
+#: content tables of a normalized batch, in write order
+CONTENT_TABLES = tuple(t for t, d in models.raw_tables().items() if d["replace_by"] in ("content", "submission"))
+APPEND_TABLES = CONTENT_TABLES  # the keys of NormalizedBatch.frames
 SCAN_COLUMNS = ("path", "sha256", "size_bytes", "modified_at", "kind", "ignore_reason")
+CORRECTION_COLUMNS = ("path", "sha256", "size_bytes", "modified_at")
 COUNT_KEYS = ("files_seen", "files_processed", "forms_loaded", "findings")
-#: staging views computed once at publish into ``mat_<view>`` tables (dependency order), the
-#: view then reading its table: the contract views and rollups stay views, but no longer redo
-#: the window functions and joins of the whole warehouse on every query.
-MATERIALIZED_VIEWS = ("stg_inbox_files", "stg_contents", "stg_findings", "stg_submissions",
-                      "stg_content_status", "stg_file_status", "stg_submission_measures")
-
-
-class WarehouseBusy(Exception):
-    """Another ingestion run holds the warehouse lock (raised by ``open(..., wait=False)``)."""
-
-
-def sql_text(name: str) -> str:
-    return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 def submission_id(sha256: str, form_index: int) -> str:
@@ -71,7 +42,7 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _naive_utc(s: pd.Series) -> pd.Series:
+def naive_utc(s: pd.Series) -> pd.Series:
     """Timestamps for a TIMESTAMP column: aware values → UTC without zone; numbers = epoch
     seconds (os.stat().st_mtime); naive datetimes are kept as given."""
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -85,186 +56,121 @@ def _naive_utc(s: pd.Series) -> pd.Series:
     return pd.to_datetime(s, utc=True, format="mixed").dt.tz_localize(None)
 
 
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+class BatchLike(Protocol):
+    """What ``Warehouse.load`` reads of a transforms.normalize NormalizedBatch."""
+    frames: dict[str, pd.DataFrame]
+    inbox_corrections: pd.DataFrame | None
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+@dataclass(frozen=True)
+class IntakeState:
+    """What the warehouse knows for deciding what a run reads."""
+    known: pd.DataFrame  # path, sha256, size_bytes, modified_at of the latest scan
+    processed: set[str] = field(default_factory=set)  # sha256 of every processed content
+    missing_year: set[str] = field(default_factory=set)  # contents rejected for lack of a budget year
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
+def _carry_over(con: duckdb.DuckDBPyConnection, catalog: str, drop: bool) -> None:
+    """Copy the raw tables found in ``catalog`` (schema raw, or main as before the schemas)
+    into this file's raw schema; ``drop`` removes the old main-schema tables and views."""
+    found = dict(con.execute(
+        "SELECT table_name, schema_name FROM duckdb_tables() WHERE database_name = ? AND NOT internal "
+        "AND schema_name IN ('raw', 'main') ORDER BY schema_name = 'raw'", [catalog]).fetchall())
+    old_layout = [t for t, s in found.items() if s == "main" and t in models.raw_tables()]
+    if catalog == con.execute("SELECT current_database()").fetchall()[0][0] and not old_layout:
         return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _wal(path: Path) -> Path:
-    return path.with_name(path.name + ".wal")
-
-
-def _acquire_lock(lock_path: Path, run_id: str, wait: bool) -> int:
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
-            if not wait:
-                raise WarehouseBusy(
-                    f"another ingestion run holds {lock_path} ({holder}); 另一个入库任务正在运行"
-                ) from None
-            msg = f"waiting for the ingestion run holding {lock_path} ({holder}) / 等待另一个入库任务结束…"
-            log.warning(msg)
-            if not log.hasHandlers():
-                print(msg, file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} run {run_id}\n".encode(), 0)
-        return fd
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:  # no transaction open (BEGIN itself failed)
-        pass
-
-
-def _release_lock(fd: int) -> None:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view from the SQL files (the views read the raw tables directly)."""
-    # drop every view first: the SQL files alone define the view set
-    for (name,) in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary "
-        "AND schema_name = 'main'"
-    ).fetchall():
-        con.execute(f'DROP VIEW IF EXISTS "{name}"')
-    for name in VIEW_SQL:
-        con.execute(sql_text(name))
-
-
-def materialize_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Compute the MATERIALIZED_VIEWS into mat_* tables and point the views at them
-    (call right after create_views, when the raw tables hold what is to be published)."""
-    for view in MATERIALIZED_VIEWS:
-        comment = con.execute("SELECT comment FROM duckdb_views() WHERE schema_name = 'main' "
-                              "AND view_name = ?", [view]).fetchall()
-        con.execute(f"CREATE OR REPLACE TABLE mat_{view} AS SELECT * FROM {view}")
-        con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM mat_{view}")
-        if comment and comment[0][0]:
-            text = comment[0][0] + " (materialized at publish into mat_" + view + ")"
-            con.execute(f"COMMENT ON VIEW {view} IS '" + text.replace("'", "''") + "'")
-    con.execute(sql_text(PUBLISH_SQL))  # rollups computed once, from the materialised staging
+    if drop:
+        for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = ? AND NOT internal "
+                                   "AND schema_name = 'main'", [catalog]).fetchall():
+            con.execute(f'DROP VIEW main."{name}"')
+    for table in models.raw_tables():
+        schema = found.get(table)
+        if schema is None or (drop and schema == "raw"):
+            continue
+        con.execute(f'INSERT INTO raw.{table} BY NAME SELECT * FROM "{catalog}".{schema}.{table}')
+    if drop:
+        for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND NOT internal "
+                                   "AND schema_name = 'main'", [catalog]).fetchall():
+            con.execute(f'DROP TABLE main."{name}"')
 
 
 class Warehouse:
     """One ingestion run's exclusive, crash-safe writer. Use as a context manager; leaving the
     block without :meth:`publish` (or on an exception) aborts the run."""
 
-    def __init__(self, db_path: Path, run_id: str, lock_fd: int, building: Path,
-                 con: duckdb.DuckDBPyConnection):
-        self.db_path = db_path
-        self.run_id = run_id
-        self.building = building
-        self._lock_fd: int | None = lock_fd
-        self._con: duckdb.DuckDBPyConnection | None = con
-        self.published = False
+    def __init__(self, copy: PrivateCopy, record_run: bool):
+        self._copy = copy
+        self._record_run = record_run
+        self.run_id = copy.run_id
+        self.db_path = copy.db_path
+        self.building = copy.building
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
-    def open(cls, db_path: Path, run_id: str, inbox: str, year_default: int | None,
+    def open(cls, db_path: Path, run_id: str, inbox: str | None, year_default: int | None,
              wait: bool = True, record_run: bool = True) -> "Warehouse":
         """``record_run=False``: a write that is not an ingestion run (``jixiao registry load``);
         it takes the same lock and publishes the same way, but adds no row to ``runs``."""
-        db_path = Path(db_path).absolute()
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        lock_fd = _acquire_lock(db_path.with_name(db_path.name + ".lock"), run_id, wait)
-        building = db_path.with_name(db_path.name + ".building")
-        con = None
+        copy = PrivateCopy.open(Path(db_path), run_id, wait)
         try:
-            # leftovers of a killed run: never reused, always rebuilt from the published file
-            _remove(building)
-            _remove(_wal(building))
-            if db_path.exists():
-                shutil.copyfile(db_path, building)
-                if _wal(db_path).exists():  # someone wrote the published file directly
-                    log.warning("%s has a WAL file; carrying it into this run", db_path)
-                    shutil.copyfile(_wal(db_path), _wal(building))
-            con = duckdb.connect(str(building))
-            con.execute(sql_text(RAW_SQL))
-            if not record_run:
-                return cls(db_path, run_id, lock_fd, building, con)
-            con.execute("DELETE FROM runs WHERE run_id = ? AND status <> 'completed'", [run_id])
-            known = con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]
-            if known:
-                con.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE run_id = ?", [run_id])
-            else:
-                con.execute(
-                    "INSERT INTO runs (run_id, started_at, status, inbox, year_default) "
-                    "VALUES (?, ?, 'running', ?, ?)",
-                    [run_id, _utcnow(), None if inbox is None else str(inbox), year_default],
-                )
+            wh = cls(copy, record_run)
+            con = copy.con
+            con.execute(models.RAW_DDL.read_text(encoding="utf-8"))
+            if copy.previous:  # the published file was in another storage format
+                _carry_over(con, copy.previous, drop=False)
+                copy.drop_previous()
+            else:  # a file of the layout before the schemas: raw tables in main
+                _carry_over(con, con.execute("SELECT current_database()").fetchall()[0][0], drop=True)
+            if record_run:
+                con.execute("DELETE FROM raw.runs WHERE run_id = ? AND status <> 'completed'", [run_id])
+                started = con.execute("SELECT started_at FROM raw.runs WHERE run_id = ?", [run_id]).fetchall()
+                wh._write_run(status="running", started_at=started[0][0] if started else _utcnow(),
+                              inbox=None if inbox is None else str(inbox), year_default=year_default)
         except BaseException:
-            if con is not None:
-                con.close()
-            _remove(building)
-            _remove(_wal(building))
-            _release_lock(lock_fd)
+            copy.abort()
             raise
-        return cls(db_path, run_id, lock_fd, building, con)
+        return wh
 
     def __enter__(self) -> "Warehouse":
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        if self._con is not None or self._lock_fd is not None:
+        if not self._copy.finished:
             self.abort()
         return False
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            raise RuntimeError("this Warehouse run is finished (published or aborted)")
-        return self._con
+        return self._copy.con
+
+    @property
+    def published(self) -> bool:
+        return self._copy.published
+
+    def _replace(self, frames: dict[str, pd.DataFrame | None], **kw) -> None:
+        writer.replace(self.con, frames, run_id=self.run_id, **kw)
+
+    def _write_run(self, **values) -> None:
+        row = {"run_id": self.run_id, **values}
+        self._replace({"runs": pd.DataFrame([row])})
 
     # ----------------------------------------------------------------- reads for the flow
-    def known_files(self) -> pd.DataFrame:
-        """path, sha256, size_bytes, modified_at of the latest scan (to skip re-hashing)."""
-        return self.con.execute(
-            "SELECT path, sha256, size_bytes, modified_at FROM inbox_files ORDER BY path"
+    def intake_state(self) -> IntakeState:
+        """The known files of the latest scan, the processed contents and the contents rejected
+        for a missing budget year (a run given --year reads them again) — one query."""
+        rows = self.con.execute(
+            """SELECT 'file' AS kind, path, sha256, size_bytes, modified_at, NULL AS reason
+               FROM raw.inbox_files
+               UNION ALL
+               SELECT 'content', NULL, sha256, NULL, NULL, reason FROM raw.contents
+               ORDER BY kind DESC, path"""
         ).df()
-
-    def processed_contents(self) -> set[str]:
-        return {r[0] for r in self.con.execute("SELECT sha256 FROM contents").fetchall()}
-
-    def missing_year_contents(self) -> set[str]:
-        """Contents rejected for lack of a budget year: a run given --year reads them again."""
-        sql = "SELECT sha256 FROM contents WHERE reason = 'missing_year'"
-        return {r[0] for r in self.con.execute(sql).fetchall()}
+        files = rows["kind"] == "file"
+        known = rows.loc[files, ["path", "sha256", "size_bytes", "modified_at"]].reset_index(drop=True)
+        known["size_bytes"] = known["size_bytes"].astype("Int64")
+        contents = rows.loc[~files]
+        return IntakeState(known=known, processed=set(contents["sha256"]),
+                           missing_year=set(contents.loc[contents["reason"] == "missing_year", "sha256"]))
 
     # ----------------------------------------------------------------- writes
     def record_scan(self, scan: pd.DataFrame) -> None:
@@ -279,190 +185,47 @@ class Warehouse:
         dup = frame["path"][frame["path"].duplicated()]
         if len(dup):
             raise ValueError(f"scan frame: duplicate paths {sorted(dup.unique())[:5]}")
-        frame["modified_at"] = _naive_utc(frame["modified_at"])
-        con = self.con
-        con.register("_jx_scan", frame)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            con.execute(
-                """
-                CREATE OR REPLACE TEMP TABLE _jx_scan_rows AS
-                SELECT s.*, coalesce(o.first_seen_run, $run) AS first_seen_run, $run AS last_seen_run
-                FROM _jx_scan AS s LEFT JOIN inbox_files AS o ON o.path = s.path
-                """,
-                {"run": self.run_id},
-            )
-            con.execute("DELETE FROM inbox_files")
-            con.execute("INSERT INTO inbox_files BY NAME SELECT * FROM _jx_scan_rows")
-            con.execute("DROP TABLE _jx_scan_rows")
-            con.execute("COMMIT")
-        except BaseException:
-            _rollback(con)
-            raise
-        finally:
-            con.unregister("_jx_scan")
+        frame["modified_at"] = naive_utc(frame["modified_at"])
+        first = dict(self.con.execute("SELECT path, first_seen_run FROM raw.inbox_files").fetchall())
+        frame["first_seen_run"] = [first.get(p) or self.run_id for p in frame["path"]]
+        frame["last_seen_run"] = self.run_id
+        gone = set(first) - set(frame["path"])
+        self._replace({"inbox_files": frame}, delete={"path": gone})
 
-    def correct_scan(self, updates: pd.DataFrame) -> None:
+    def load(self, batch: BatchLike) -> None:
+        """Load a normalized batch: every frame by the one replace-by-content writer (re-processing
+        a content replaces its rows, never doubles them), then the inbox corrections."""
+        frames = dict(batch.frames)
+        if frames.get("contents") is None and any(f is not None and len(f) for f in frames.values()):
+            raise ValueError("load: rows without a 'contents' frame naming their sha256")
+        if frames.get("contents") is not None and len(frames["contents"]):
+            self._replace(frames)
+        elif set(frames) - set(CONTENT_TABLES):
+            raise ValueError(f"load: unknown tables {sorted(set(frames) - set(CONTENT_TABLES))}")
+        self._correct_scan(getattr(batch, "inbox_corrections", None))
+
+    def _correct_scan(self, updates: pd.DataFrame | None) -> None:
         """Files that changed or vanished between the scan and their reading: a row with a
         sha256 replaces the path's sha256/size/modified_at, a row without one (vanished)
         removes the path, so ``files`` shows what the inbox holds when the run ends."""
         if updates is None or not len(updates):
             return
-        frame = updates.reindex(columns=["path", "sha256", "size_bytes", "modified_at"]).copy()
-        frame["modified_at"] = _naive_utc(frame["modified_at"])
-        con = self.con
-        con.register("_jx_updates", frame)
+        frame = updates.reindex(columns=list(CORRECTION_COLUMNS)).copy()
+        frame["modified_at"] = naive_utc(frame["modified_at"])
+        self.con.register("_jx_corrections", frame)
         try:
-            con.execute("BEGIN TRANSACTION")
-            con.execute("DELETE FROM inbox_files WHERE path IN "
-                        "(SELECT path FROM _jx_updates WHERE sha256 IS NULL)")
-            con.execute(
-                """UPDATE inbox_files AS i SET sha256 = u.sha256, size_bytes = u.size_bytes,
-                          modified_at = u.modified_at
-                   FROM _jx_updates AS u WHERE u.path = i.path AND u.sha256 IS NOT NULL""")
-            con.execute("COMMIT")
-        except BaseException:
-            _rollback(con)
-            raise
+            changed = self.con.execute(
+                """SELECT i.* REPLACE (u.sha256 AS sha256, u.size_bytes AS size_bytes, u.modified_at AS modified_at)
+                   FROM raw.inbox_files AS i JOIN _jx_corrections AS u USING (path)
+                   WHERE u.sha256 IS NOT NULL""").df()
         finally:
-            con.unregister("_jx_updates")
-
-    def append(self, tables: dict[str, pd.DataFrame]) -> None:
-        """Load the rows of some processed contents. For every sha256 of ``tables['contents']``
-        its rows in every raw table are deleted first, so re-processing replaces, never doubles."""
-        unknown = set(tables) - set(APPEND_TABLES)
-        if unknown:
-            raise ValueError(f"append: unknown tables {sorted(unknown)}")
-        contents = tables.get("contents")
-        if contents is None:
-            if any(len(f) for f in tables.values()):
-                raise ValueError("append: rows without a 'contents' frame naming their sha256")
-            return
-        frames = self._prepare(tables)
-        if not len(frames["contents"]):
-            return
-        con = self.con
-        keys = pd.DataFrame({"sha256": frames["contents"]["sha256"].astype(str)})
-        keys["sid_prefix"] = keys["sha256"].str.slice(0, 16)
-        registered = ["_jx_keys"]
-        con.register("_jx_keys", keys)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            # Rows of a content are written (and deleted) with its contents row in one
-            # transaction, so contents never seen before have no rows to replace: skip the
-            # deletes, which scan the large child tables (quadratic over a big first load).
-            seen = con.execute(
-                """SELECT EXISTS (SELECT 1 FROM contents WHERE sha256 IN (SELECT sha256 FROM _jx_keys))
-                       OR EXISTS (SELECT 1 FROM raw_submissions WHERE sha256 IN (SELECT sha256 FROM _jx_keys))
-                       OR EXISTS (SELECT 1 FROM raw_findings WHERE sha256 IN (SELECT sha256 FROM _jx_keys))"""
-            ).fetchall()[0][0]
-            for table in CHILD_TABLES if seen else ():
-                con.execute(
-                    f"""DELETE FROM {table}
-                    WHERE left(submission_id, 16) IN (SELECT sid_prefix FROM _jx_keys)
-                       OR submission_id IN (SELECT submission_id FROM raw_submissions
-                                            WHERE sha256 IN (SELECT sha256 FROM _jx_keys))"""
-                )
-            for table in ("raw_findings", "raw_submissions", "contents") if seen else ():
-                con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT sha256 FROM _jx_keys)")
-            for table in APPEND_TABLES:
-                frame = frames.get(table)
-                if frame is None or not len(frame):
-                    continue
-                name = f"_jx_{table}"
-                con.register(name, frame)
-                registered.append(name)
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}")
-            con.execute("COMMIT")
-        except BaseException:
-            _rollback(con)
-            raise
-        finally:
-            for name in registered:
-                con.unregister(name)
+            self.con.unregister("_jx_corrections")
+        vanished = set(frame.loc[frame["sha256"].isna(), "path"])
+        self._replace({"inbox_files": changed}, delete={"path": vanished})
 
     def replace_registry(self, frame: pd.DataFrame) -> None:
         """Replace the registry of expected submitters (transforms/registry.py builds the frame)."""
-        con = self.con
-        con.register("_jx_registry", frame)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            con.execute("DELETE FROM registry")
-            if len(frame):
-                con.execute("INSERT INTO registry BY NAME SELECT * FROM _jx_registry")
-            con.execute("COMMIT")
-        except BaseException:
-            _rollback(con)
-            raise
-        finally:
-            con.unregister("_jx_registry")
-
-    def _columns(self, table: str) -> list[str]:
-        cache = self.__dict__.setdefault("_column_cache", {})  # the raw tables do not change in a run
-        if table not in cache:
-            cache[table] = [r[0] for r in self.con.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]
-            ).fetchall()]
-        return cache[table]
-
-    def _prepare(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        """Check the frames against the raw tables and each other; stamp the run id."""
-        frames: dict[str, pd.DataFrame] = {}
-        for table, frame in tables.items():
-            if frame is None:
-                continue
-            have = set(self._columns(table))
-            extra = [c for c in frame.columns if c not in have]
-            if extra:
-                raise ValueError(f"append: {table} has columns the table lacks: {extra}")
-            frames[table] = frame.copy()
-
-        contents = frames["contents"]
-        if "sha256" not in contents.columns or contents["sha256"].isna().any():
-            raise ValueError("append: contents.sha256 is required")
-        if contents["sha256"].duplicated().any():
-            raise ValueError("append: contents has a sha256 twice")
-        contents["processed_run"] = self.run_id
-        shas = set(contents["sha256"].astype(str))
-        prefixes = {s[:16] for s in shas}
-
-        subs = frames.get("raw_submissions")
-        if subs is not None and len(subs):
-            for col in ("sha256", "form_index"):
-                if col not in subs.columns or subs[col].isna().any():
-                    raise ValueError(f"append: raw_submissions.{col} is required")
-            expected = [submission_id(s, i) for s, i in zip(subs["sha256"], subs["form_index"])]
-            if "submission_id" not in subs.columns:
-                subs["submission_id"] = expected
-            elif list(subs["submission_id"].astype(str)) != expected:
-                raise ValueError("append: raw_submissions.submission_id must be sha256[:16]-form_index")
-            if subs["submission_id"].duplicated().any():
-                raise ValueError("append: raw_submissions has a (sha256, form_index) twice")
-            stray = set(subs["sha256"].astype(str)) - shas
-            if stray:
-                raise ValueError(f"append: raw_submissions of contents not in this append: {sorted(stray)[:3]}")
-            subs["run_id"] = self.run_id
-
-        for table in (*CHILD_TABLES, "raw_findings"):
-            frame = frames.get(table)
-            if frame is None or not len(frame):
-                continue
-            if table == "raw_findings":
-                if "sha256" not in frame.columns or frame["sha256"].isna().any():
-                    raise ValueError("append: raw_findings.sha256 is required")
-                stray = set(frame["sha256"].astype(str)) - shas
-                if stray:
-                    raise ValueError(f"append: raw_findings of contents not in this append: {sorted(stray)[:3]}")
-                ids = frame["submission_id"].dropna() if "submission_id" in frame.columns else pd.Series([], dtype=str)
-            else:
-                if "submission_id" not in frame.columns or frame["submission_id"].isna().any():
-                    raise ValueError(f"append: {table}.submission_id is required")
-                ids = frame["submission_id"]
-            stray = {i for i in ids.astype(str) if i[:16] not in prefixes}
-            if stray:
-                raise ValueError(f"append: {table} rows of forms not in this append: {sorted(stray)[:3]}")
-        return frames
+        self._replace({"registry": frame})
 
     def record_stages(self, seconds: dict[str, float], settings: dict | None = None) -> None:
         """Stage timings and settings of this run into run_stats (replacing any of this run)."""
@@ -473,83 +236,47 @@ class Warehouse:
             else:
                 rows.append((self.run_id, k, None, None if v is None else str(v)))
         frame = pd.DataFrame(rows, columns=["run_id", "key", "value", "text"])
-        con = self.con
-        con.execute("DELETE FROM run_stats WHERE run_id = ?", [self.run_id])
-        con.register("_jx_stats", frame)
-        try:
-            con.execute("INSERT INTO run_stats BY NAME SELECT * FROM _jx_stats")
-        finally:
-            con.unregister("_jx_stats")
+        frame["value"] = frame["value"].astype("float64")
+        frame["text"] = frame["text"].astype(object)
+        self._replace({"run_stats": frame})
 
     # ----------------------------------------------------------------- end of the run
     def publish(self, counts: dict | None = None) -> None:
-        """Create the views, mark the run completed, and atomically replace the published file."""
+        """Write the catalog, build the models, mark the run completed, and atomically replace
+        the published file."""
+        from jixiao.catalog import catalog_rows
+
         counts = dict(counts or {})
         unknown = set(counts) - set(COUNT_KEYS)
         if unknown:
             log.warning("publish: ignoring unknown counts %s", sorted(unknown))
-        con = self.con
         try:
-            self._create_views()
-            self._materialize()
-            pending = con.execute("SELECT count(*) FROM stg_file_status WHERE status IS NULL").fetchone()[0]
+            con = self.con
+            self._replace({"catalog": pd.DataFrame(catalog_rows(),
+                                                   columns=["code", "stage", "severity", "name_zh", "template"])})
+            models.build(con)
+            pending = con.execute("SELECT count(*) FROM staging.stg_file_status WHERE status IS NULL").fetchall()[0][0]
             if pending:
                 log.warning("publish: %d inbox document(s) have no processed content; "
                             "the files view does not show them", pending)
-            defaults = con.execute(
-                """
-                SELECT
-                    (SELECT count(*) FROM inbox_files),
-                    (SELECT count(*) FROM contents WHERE processed_run = $run),
-                    (SELECT count(*) FROM raw_submissions WHERE run_id = $run),
-                    (SELECT count(*) FROM raw_findings f JOIN contents c USING (sha256)
-                     WHERE c.processed_run = $run)
-                """,
-                {"run": self.run_id},
-            ).fetchone()
-            values = {k: int(counts.get(k, d)) for k, d in zip(COUNT_KEYS, defaults)}
-            con.execute(
-                """UPDATE runs SET status = 'completed', finished_at = $now,
-                       files_seen = $files_seen, files_processed = $files_processed,
-                       forms_loaded = $forms_loaded, findings = $findings
-                   WHERE run_id = $run""",
-                {"now": _utcnow(), "run": self.run_id, **values},
-            )
-            con.execute("CHECKPOINT")
-            con.close()
-            self._con = None
-            if _wal(self.building).exists():  # CHECKPOINT + close leave none; be sure
-                raise RuntimeError(f"{_wal(self.building)} remained after checkpoint")
-            _fsync_file(self.building)
-            _remove(_wal(self.db_path))  # a WAL of the old file must never meet the new one
-            os.replace(self.building, self.db_path)
-            _fsync_dir(self.db_path.parent)
+            if self._record_run:
+                defaults = con.execute(
+                    """SELECT
+                        (SELECT count(*) FROM raw.inbox_files),
+                        (SELECT count(*) FROM raw.contents WHERE processed_run = $run),
+                        (SELECT count(*) FROM raw.raw_submissions WHERE run_id = $run),
+                        (SELECT count(*) FROM raw.raw_findings f JOIN raw.contents c USING (sha256)
+                         WHERE c.processed_run = $run)""", {"run": self.run_id}).fetchall()[0]
+                values = {k: int(counts.get(k, d)) for k, d in zip(COUNT_KEYS, defaults)}
+                run = con.execute("SELECT started_at, inbox, year_default FROM raw.runs WHERE run_id = ?",
+                                  [self.run_id]).fetchall()[0]
+                self._write_run(status="completed", started_at=run[0], finished_at=_utcnow(), inbox=run[1],
+                                year_default=run[2], **values)
         except BaseException:
             self.abort()
             raise
-        self.published = True
-        self._unlock()
-
-    def _create_views(self) -> None:
-        create_views(self.con)
-
-    def _materialize(self) -> None:
-        materialize_views(self.con)
+        self._copy.publish()
 
     def abort(self) -> None:
         """Discard this run: the published file stays as it was."""
-        if self._con is not None:
-            try:
-                self._con.close()
-            except duckdb.Error:  # pragma: no cover
-                pass
-            self._con = None
-        if not self.published:
-            _remove(self.building)
-            _remove(_wal(self.building))
-        self._unlock()
-
-    def _unlock(self) -> None:
-        if self._lock_fd is not None:
-            fd, self._lock_fd = self._lock_fd, None
-            _release_lock(fd)
+        self._copy.abort()

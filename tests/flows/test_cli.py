@@ -12,7 +12,7 @@ import duckdb
 from tests.conftest import REPO, SAMPLES
 
 JIXIAO = Path(sys.executable).with_name("jixiao")
-CHECK_CONTRACT = REPO.parent / "shared" / "tools" / "check_contract.py"
+CHECK_CONTRACT = REPO / "warehouse" / "contract.py"  # the contract check of the project
 
 
 def _env(tmp_path) -> dict:

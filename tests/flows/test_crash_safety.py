@@ -104,7 +104,7 @@ def snapshot(db: Path) -> dict:
     """Every contract view, sorted (they hold no run ids or run timestamps)."""
     with duckdb.connect(str(db), read_only=True) as con:
         out = {v: sorted(map(repr, con.execute(f"SELECT * FROM {v}").fetchall())) for v in VIEWS}
-        out["runs"] = con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall()
+        out["runs"] = con.execute("SELECT status, count(*) FROM raw.runs GROUP BY status").fetchall()
     return out
 
 
@@ -253,5 +253,5 @@ def test_concurrent_start_waits_or_exits_75_without_traceback(prefect_env, tmp_p
     assert waiting.returncode == 0, out + err
     assert "Traceback" not in seen + err
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall() == [("completed", 1)]
+        assert con.execute("SELECT status, count(*) FROM raw.runs GROUP BY status").fetchall() == [("completed", 1)]
         assert con.execute("SELECT count(*) FROM files").fetchone()[0] == sum(1 for p in inbox.rglob("*") if p.is_file())

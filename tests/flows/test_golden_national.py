@@ -84,6 +84,6 @@ def test_tasks_show_only_the_current_version(prefect_harness, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("select t.task, t.content, t.amount_total_wan from tasks t "
                            "join submissions s using (submission_id) order by seq").fetchall()
-        raw = con.execute("select count(*) from raw_tasks").fetchone()[0]
+        raw = con.execute("select count(*) from raw.raw_tasks").fetchone()[0]
     assert [(task, content, float(total)) for task, content, total in rows] == [("预算编制与执行", "修订后的内容", 1300.0)]
     assert raw == 4  # the superseded version's three tasks stay in the base table

@@ -55,8 +55,8 @@ def test_rerun_changes_nothing(run, inbox):
     assert snapshot(run.db) == before
     assert again["runs"] == 2
     with duckdb.connect(str(run.db), read_only=True) as con:
-        assert con.execute("select count(*) from raw_submissions").fetchone()[0] == 2
-        assert con.execute("select files_processed from runs order by started_at").fetchall() == [(2,), (0,)]
+        assert con.execute("select count(*) from raw.raw_submissions").fetchone()[0] == 2
+        assert con.execute("select files_processed from raw.runs order by started_at").fetchall() == [(2,), (0,)]
 
 
 def test_copy_is_duplicate_and_later_version_supersedes(run, inbox):

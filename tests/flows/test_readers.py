@@ -21,7 +21,7 @@ READER = textwrap.dedent("""
 
     def observe(con):
         return [
-            con.execute("SELECT status, count(*) FROM runs GROUP BY status ORDER BY 1").fetchall(),
+            con.execute("SELECT status, count(*) FROM raw.runs GROUP BY status ORDER BY 1").fetchall(),
             con.execute("SELECT count(*), count(*) FILTER (WHERE status LIKE 'loaded%') FROM files").fetchone(),
             con.execute("SELECT count(*), coalesce(sum(departments), 0), coalesce(sum(indicators), 0), "
                         "coalesce(sum(income_total_wan), 0)::VARCHAR FROM city_rollup").fetchone(),

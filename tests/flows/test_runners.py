@@ -29,7 +29,7 @@ def test_process_pool_matches_in_process(prefect_harness, sample_inbox, tmp_path
     assert one["files_by_status"] == two["files_by_status"]
     assert snapshot(tmp_path / "one.duckdb") == snapshot(tmp_path / "two.duckdb")
     with duckdb.connect(str(tmp_path / "two.duckdb"), read_only=True) as con:
-        stats = dict(con.execute("SELECT key, coalesce(CAST(value AS VARCHAR), text) FROM run_stats").fetchall())
+        stats = dict(con.execute("SELECT key, coalesce(CAST(value AS VARCHAR), text) FROM raw.run_stats").fetchall())
     assert stats["runner"] == "processes" and float(stats["workers"]) == 2
     assert {"extract", "normalize", "validate", "load", "scan", "open"} <= set(stats)
 

@@ -62,18 +62,18 @@ def test_rollups_gain_expected_submitted_missing(office):
     assert city["黄石市"] == (1, 0, 1, 1)  # 大冶市教育局 filed (not in the registry); 黄石市财政局 missing
     prov = office.execute("SELECT expected, submitted, missing FROM province_rollup WHERE budget_year = 2024").fetchone()
     assert prov == (5, 3, 2)
-    assert office.execute("SELECT count(*) FROM registry WHERE city IS NULL").fetchone()[0] == 1
+    assert office.execute("SELECT count(*) FROM raw.registry WHERE city IS NULL").fetchone()[0] == 1
 
 
 def test_registry_load_adds_no_run_and_reload_replaces_and_rematerialises(office, tmp_path):
-    assert office.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert office.execute("SELECT count(*) FROM raw.runs").fetchone()[0] == 1
     db = office.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
     smaller = tmp_path / "smaller.csv"
     smaller.write_text("department,region_code\n黄石市财政局,420200\n", encoding="utf-8")
     office.close()  # one DuckDB instance per path and process: reconnect to see the new file
     assert load_registry(db, smaller) == 1
     with duckdb.connect(db, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
-        assert con.execute("SELECT count(*) FROM registry").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM raw.runs").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM raw.registry").fetchone()[0] == 1
         assert con.execute("SELECT expected, missing FROM city_rollup WHERE city = '鄂州市'").fetchone() == (0, 0)
         assert con.execute("SELECT expected, missing FROM city_rollup WHERE city = '黄石市'").fetchone() == (1, 1)

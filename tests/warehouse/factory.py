@@ -5,26 +5,15 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from transforms.schemas import MODELS
 from warehouse.store import APPEND_TABLES, Warehouse, submission_id
 
-COLUMNS = {
-    "contents": ["sha256", "outcome", "reason", "message", "forms", "source_path"],
-    "raw_submissions": ["sha256", "form_index", "submission_id", "form_type", "layout", "budget_year",
-                        "year_source", "department", "province", "city", "county", "admin_level",
-                        "region_code", "filer", "phone", "project_name", "project_code",
-                        "supervising_department", "executing_unit", "logical_key"],
-    "raw_funding": ["submission_id", "fiscal_year", "direction", "category", "is_total", "amount_wan",
-                    "share_pct", "source_table", "source_row", "source_col"],
-    "raw_goals": ["submission_id", "horizon", "code", "seq", "text"],
-    "raw_indicators": ["submission_id", "horizon", "goal", "level1", "level2", "name", "basis", "category",
-                       "fiscal_year", "is_target", "value_raw", "value_num", "value_num_max", "value_unit",
-                       "comparator", "value_kind", "source_table", "source_row", "source_col"],
-    "raw_tasks": ["submission_id", "seq", "task", "content", "amount_total_wan", "amount_fiscal_wan",
-                  "amount_other_wan", "source_table", "source_row"],
-    "raw_findings": ["sha256", "submission_id", "severity", "check", "location", "message"],
-}
+# the pandera models are the one list of columns; the factory fills those it does not set
+COLUMNS = {t: list(m.to_schema().columns) for t, m in MODELS.items()}
 
 
 def sha(label: str) -> str:
@@ -118,7 +107,8 @@ class Library:
     def frames(self, shas: set[str] | None = None) -> dict[str, pd.DataFrame]:
         out = {}
         for table, rows in self.rows.items():
-            frame = pd.DataFrame(rows, columns=COLUMNS[table])
+            frame = pd.DataFrame(rows, columns=COLUMNS[table]).astype(
+                {c: object for c in COLUMNS[table] if not rows or c not in rows[0]})
             if shas is not None:
                 if "sha256" in frame.columns:
                     frame = frame[frame["sha256"].isin(shas)]
@@ -126,6 +116,13 @@ class Library:
                     frame = frame[frame["submission_id"].str.slice(0, 16).isin({s[:16] for s in shas})]
             out[table] = frame.reset_index(drop=True)
         return out
+
+
+@dataclass
+class Batch:
+    """A NormalizedBatch-like hand-off for Warehouse.load."""
+    frames: dict[str, pd.DataFrame]
+    inbox_corrections: pd.DataFrame | None = None
 
 
 def scan(rows: list[tuple]) -> pd.DataFrame:
@@ -147,8 +144,8 @@ def run(db: Path, run_id: str, scan_frame: pd.DataFrame, library: Library | None
         wh.record_scan(scan_frame)
         if library is not None:
             present = set(scan_frame["sha256"].dropna())
-            todo = (present - wh.processed_contents()) | (reprocess or set())
+            todo = (present - wh.intake_state().processed) | (reprocess or set())
             known = {r["sha256"] for r in library.rows["contents"]}
             if todo & known:
-                wh.append(library.frames(todo & known))
+                wh.load(Batch(library.frames(todo & known)))
         wh.publish({})

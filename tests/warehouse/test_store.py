@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.warehouse.conftest import SCAN_R1, SCAN_R2, build_library
-from tests.warehouse.factory import Library, run, scan, sha
+from tests.warehouse.factory import Batch, Library, run, scan, sha
 from warehouse.read import connect_readonly, format_summary, summary
 from warehouse.store import Warehouse, WarehouseBusy
 
@@ -39,7 +39,7 @@ def snapshot(db: Path) -> dict[str, list]:
     out = {}
     with duckdb.connect(str(db), read_only=True) as c:
         for t in (*VIEWS, *RAW, "inbox_files"):
-            df = c.execute(f"SELECT * FROM {t}").df()
+            df = c.execute(f"SELECT * FROM {t if t in VIEWS else 'raw.' + t}").df()
             df = df.drop(columns=[x for x in ("run_id", "processed_run", "first_seen_run", "last_seen_run")
                                   if x in df.columns])
             out[t] = sorted(map(repr, df.astype(object).where(df.notna(), None).itertuples(index=False)))
@@ -73,17 +73,17 @@ def test_reappend_replaces_rather_than_duplicates(tmp_path):
     lib, s = one_form_library(targets=2)
     inbox = scan([("a.docx", s, "2024-01-01 00:00")])
     run(db, "r1", inbox, lib)
-    before = {t: count(db, f"SELECT count(*) FROM {t}") for t in RAW}
+    before = {t: count(db, f"SELECT count(*) FROM raw.{t}") for t in RAW}
     assert before["raw_indicators"] == 2
     # the same content processed again (e.g. a newer parser) with different rows
     lib2, _ = one_form_library(targets=3)
     run(db, "r2", inbox, lib2, reprocess={s})
-    after = {t: count(db, f"SELECT count(*) FROM {t}") for t in RAW}
+    after = {t: count(db, f"SELECT count(*) FROM raw.{t}") for t in RAW}
     assert after == {**before, "raw_indicators": 3}
     assert count(db, "SELECT count(*) FROM indicators") == 3
     with duckdb.connect(str(db), read_only=True) as c:
-        assert c.execute("SELECT processed_run FROM contents").fetchall() == [("r2",)]
-        assert c.execute("SELECT run_id FROM raw_submissions").fetchall() == [("r2",)]
+        assert c.execute("SELECT processed_run FROM raw.contents").fetchall() == [("r2",)]
+        assert c.execute("SELECT run_id FROM raw.raw_submissions").fetchall() == [("r2",)]
 
 
 def test_rerun_over_same_inbox_changes_nothing(tmp_path):
@@ -96,7 +96,7 @@ def test_rerun_over_same_inbox_changes_nothing(tmp_path):
     run(twice, "r3", scan(SCAN_R2), lib)
     run(twice, "r4", scan(SCAN_R2), lib, reprocess={r[1] for r in SCAN_R2 if r[1]})
     assert snapshot(once) == snapshot(twice)
-    assert count(twice, "SELECT count(*) FROM runs WHERE status = 'completed'") == 4
+    assert count(twice, "SELECT count(*) FROM raw.runs WHERE status = 'completed'") == 4
 
 
 def test_record_scan_keeps_first_seen_run(tmp_path):
@@ -104,17 +104,18 @@ def test_record_scan_keeps_first_seen_run(tmp_path):
     run(db, "r1", scan([("a.docx", sha("a"), "2024-01-01 00:00")]))
     run(db, "r2", scan([("a.docx", sha("a2"), "2024-01-02 00:00"), ("b.docx", sha("b"), "2024-01-01 00:00")]))
     with duckdb.connect(str(db), read_only=True) as c:
-        got = c.execute("SELECT path, sha256, first_seen_run, last_seen_run FROM inbox_files ORDER BY path").fetchall()
+        got = c.execute("SELECT path, sha256, first_seen_run, last_seen_run FROM raw.inbox_files ORDER BY path").fetchall()
     assert got == [("a.docx", sha("a2"), "r1", "r2"), ("b.docx", sha("b"), "r2", "r2")]
 
 
-def test_known_files_and_processed_contents(published):
+def test_intake_state_known_files_and_processed_contents(published):
     with Warehouse.open(published, "r2", "inbox", None) as wh:
-        known = wh.known_files()
+        state = wh.intake_state()
+        known = state.known
         assert list(known.columns) == ["path", "sha256", "size_bytes", "modified_at"]
         assert known["path"].tolist() == ["a.docx"]
         assert known["modified_at"].iloc[0] == pd.Timestamp("2024-01-01")
-        assert wh.processed_contents() == {sha("x")}
+        assert state.processed == {sha("x")} and state.missing_year == set()
         wh.abort()
 
 
@@ -127,9 +128,9 @@ def test_scan_timestamps_are_normalised(tmp_path):
                           "modified_at": [datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()]})
     with Warehouse.open(db, "r1", "inbox", None) as wh:
         wh.record_scan(frame)
-        assert wh.known_files()["modified_at"].tolist() == [pd.Timestamp("2024-01-01 00:00")] * 2
+        assert wh.intake_state().known["modified_at"].tolist() == [pd.Timestamp("2024-01-01 00:00")] * 2
         wh.record_scan(epoch)
-        assert wh.known_files()["modified_at"].tolist() == [pd.Timestamp("2024-01-01 00:00")]
+        assert wh.intake_state().known["modified_at"].tolist() == [pd.Timestamp("2024-01-01 00:00")]
         wh.abort()
 
 
@@ -139,17 +140,17 @@ def test_append_rejects_inconsistent_frames(tmp_path):
     with Warehouse.open(db, "r1", "inbox", None) as wh:
         frames = lib.frames()
         with pytest.raises(ValueError, match="columns the table lacks"):
-            wh.append({**frames, "raw_goals": frames["raw_goals"].assign(extra=1)})
+            wh.load(Batch({**frames, "raw_goals": frames["raw_goals"].assign(extra=1)}))
         with pytest.raises(ValueError, match="not in this append"):
-            wh.append({**frames, "contents": frames["contents"].assign(sha256=sha("other"))})
+            wh.load(Batch({**frames, "contents": frames["contents"].assign(sha256=sha("other"))}))
         with pytest.raises(ValueError, match="unknown tables"):
-            wh.append({"raw_stuff": pd.DataFrame()})
-        assert wh.processed_contents() == set()
-        wh.append(frames)
-        assert wh.processed_contents() == {s}
+            wh.load(Batch({"raw_stuff": pd.DataFrame()}))
+        assert wh.intake_state().processed == set()
+        wh.load(Batch(frames))
+        assert wh.intake_state().processed == {s}
         wh.publish({"files_seen": 7})
     with duckdb.connect(str(db), read_only=True) as c:
-        assert c.execute("SELECT status, files_seen, files_processed, forms_loaded, findings FROM runs").fetchall() \
+        assert c.execute("SELECT status, files_seen, files_processed, forms_loaded, findings FROM raw.runs").fetchall() \
             == [("completed", 7, 1, 1, 1)]
 
 
@@ -161,7 +162,7 @@ def test_abort_leaves_published_file_unchanged(published):
     wh = Warehouse.open(published, "r2", "inbox", None)
     wh.record_scan(scan([]))
     lib, s = one_form_library("y")
-    wh.append(lib.frames())
+    wh.load(Batch(lib.frames()))
     assert wh.building.exists()
     wh.abort()
     assert digest(published) == before
@@ -185,13 +186,14 @@ def test_killed_run_leaves_published_file_and_next_run_works(published):
     code = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {str(REPO)!r})
-        from tests.warehouse.factory import Library, scan, sha
+        from tests.warehouse.factory import Batch, Library, scan, sha
+        from warehouse import models
         from warehouse.store import Warehouse
         wh = Warehouse.open({str(published)!r}, "killed", "inbox", None)
         wh.record_scan(scan([]))
         lib = Library(); s = sha("k"); lib.content(s); lib.form(s)
-        wh.append(lib.frames())
-        wh._create_views()
+        wh.load(Batch(lib.frames()))
+        models.build(wh.con)
         wh.con.execute("CHECKPOINT")
         os.kill(os.getpid(), signal.SIGKILL)
     """)
@@ -201,9 +203,9 @@ def test_killed_run_leaves_published_file_and_next_run_works(published):
     assert building.exists()  # the leftover of the killed run
     assert digest(published) == before
     with Warehouse.open(published, "r2", "inbox", None, wait=False) as wh:  # the kernel freed the lock
-        assert wh.processed_contents() == {sha("x")}  # started from the published state, not the leftover
+        assert wh.intake_state().processed == {sha("x")}  # started from the published state, not the leftover
         wh.publish({})
-    assert count(published, "SELECT count(*) FROM runs WHERE run_id = 'killed'") == 0
+    assert count(published, "SELECT count(*) FROM raw.runs WHERE run_id = 'killed'") == 0
     assert count(published, "SELECT count(*) FROM files") == 1
 
 
@@ -214,7 +216,7 @@ READER = textwrap.dedent("""
     import sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
     print(con.execute("SELECT count(*) FROM files").fetchone()[0],
-          con.execute("SELECT count(*) FROM runs").fetchone()[0])
+          con.execute("SELECT count(*) FROM raw.runs").fetchone()[0])
 """)
 
 
@@ -228,7 +230,7 @@ def test_reader_during_run_sees_previous_state(published):
     lib, s = one_form_library("y")
     with Warehouse.open(published, "r2", "inbox", None) as wh:
         wh.record_scan(scan([("a.docx", sha("x"), "2024-01-01 00:00"), ("b.docx", s, "2024-01-02 00:00")]))
-        wh.append(lib.frames())
+        wh.load(Batch(lib.frames()))
         assert read_in_other_process(published) == "1 1"  # another process: no lock error, old state
         with connect_readonly(published) as c:  # this process too
             assert c.execute("SELECT count(*) FROM files").fetchone()[0] == 1
@@ -245,7 +247,7 @@ def test_second_run_with_wait_false_is_busy(published):
             Warehouse.open(published, "r3", "inbox", None, wait=False)
         assert wh.building.exists()  # the busy attempt did not touch the running run
         wh.publish({})
-    assert count(published, "SELECT count(*) FROM runs WHERE status = 'completed'") == 2
+    assert count(published, "SELECT count(*) FROM raw.runs WHERE status = 'completed'") == 2
 
 
 def test_second_run_waits_and_starts_from_the_first_runs_result(published, caplog):
@@ -253,11 +255,11 @@ def test_second_run_waits_and_starts_from_the_first_runs_result(published, caplo
     first = Warehouse.open(published, "r2", "inbox", None)
     lib, s = one_form_library("y")
     first.record_scan(scan([("a.docx", sha("x"), "2024-01-01 00:00"), ("b.docx", s, "2024-01-02 00:00")]))
-    first.append(lib.frames())
+    first.load(Batch(lib.frames()))
 
     def second():
         with Warehouse.open(published, "r3", "inbox", None, wait=True) as wh:
-            events.append(("second opened", wh.processed_contents()))
+            events.append(("second opened", wh.intake_state().processed))
             wh.publish({})
 
     t = threading.Thread(target=second)
@@ -270,7 +272,7 @@ def test_second_run_waits_and_starts_from_the_first_runs_result(published, caplo
     assert not t.is_alive()
     assert events == [("first publishes", None), ("second opened", {sha("x"), s})]
     assert any("waiting for the ingestion run" in r.getMessage() for r in caplog.records)
-    assert count(published, "SELECT count(*) FROM runs WHERE status = 'completed'") == 3
+    assert count(published, "SELECT count(*) FROM raw.runs WHERE status = 'completed'") == 3
 
 
 def test_summary(published):

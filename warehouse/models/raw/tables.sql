@@ -1,13 +1,16 @@
--- Raw layer: tables written only by warehouse/store.py (bulk appends, never row by row).
--- Internal: the contract views (sql/20_marts.sql, sql/30_rollups.sql) are the public interface.
+CREATE SCHEMA IF NOT EXISTS raw;
+
+-- Raw layer (schema raw): the tables the loader writes, every one through warehouse/writer.py
+-- (bulk replace, never row by row); how each is replaced is declared in tables.toml.
+-- Internal: the public views in main (marts/, rollups/) are the interface.
 -- Plain scalar types only. Money in 万元 as DECIMAL(18,4); shares in percent (68.38) as DECIMAL(9,4).
--- Keys (enforced by store.py, not by constraints, so a content can be deleted and re-appended
+-- Keys (kept by the writer, not by constraints, so a content can be deleted and re-appended
 -- inside one transaction): sha256 = a file's content; a form = (sha256, form_index);
 -- submission_id = sha256[:16] || '-' || form_index.
 
 -- runs — grain: one ingestion run; key: run_id. Only completed runs are ever published
--- (a run writes a private copy of the database; see store.py).
-CREATE TABLE IF NOT EXISTS runs (
+-- (a run writes a private copy of the database; see warehouse/publish.py).
+CREATE TABLE IF NOT EXISTS raw.runs (
     run_id          VARCHAR   NOT NULL,
     started_at      TIMESTAMP NOT NULL,  -- UTC
     finished_at     TIMESTAMP,           -- UTC
@@ -21,7 +24,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 
 -- inbox_files — grain: one path of the latest scan; key: path. Replaced as a whole by every scan.
-CREATE TABLE IF NOT EXISTS inbox_files (
+CREATE TABLE IF NOT EXISTS raw.inbox_files (
     path           VARCHAR NOT NULL,    -- relative to the inbox
     sha256         VARCHAR,             -- NULL when not hashed (ignored files)
     size_bytes     BIGINT,
@@ -33,7 +36,7 @@ CREATE TABLE IF NOT EXISTS inbox_files (
 );
 
 -- contents — grain: one distinct content processed; key: sha256.
-CREATE TABLE IF NOT EXISTS contents (
+CREATE TABLE IF NOT EXISTS raw.contents (
     sha256        VARCHAR NOT NULL,
     outcome       VARCHAR NOT NULL,     -- ok | rejected
     reason        VARCHAR,              -- stable code when rejected
@@ -44,7 +47,7 @@ CREATE TABLE IF NOT EXISTS contents (
 );
 
 -- raw_submissions — grain: one form of one content; key: submission_id (= (sha256, form_index)).
-CREATE TABLE IF NOT EXISTS raw_submissions (
+CREATE TABLE IF NOT EXISTS raw.raw_submissions (
     sha256                 VARCHAR NOT NULL,
     form_index             INTEGER NOT NULL,
     submission_id          VARCHAR NOT NULL,
@@ -72,7 +75,7 @@ CREATE TABLE IF NOT EXISTS raw_submissions (
 ALTER TABLE raw_submissions ADD COLUMN IF NOT EXISTS implementation_period VARCHAR;  -- warehouses made before it
 
 -- raw_funding — grain: one funding value; key: (submission_id, source_table, source_row, source_col).
-CREATE TABLE IF NOT EXISTS raw_funding (
+CREATE TABLE IF NOT EXISTS raw.raw_funding (
     submission_id VARCHAR NOT NULL,
     fiscal_year   INTEGER,
     direction     VARCHAR,                -- income | expenditure
@@ -86,7 +89,7 @@ CREATE TABLE IF NOT EXISTS raw_funding (
 );
 
 -- raw_goals — grain: one goal text; key: (submission_id, horizon, seq).
-CREATE TABLE IF NOT EXISTS raw_goals (
+CREATE TABLE IF NOT EXISTS raw.raw_goals (
     submission_id VARCHAR NOT NULL,
     horizon       VARCHAR,                -- long_term | annual
     code          VARCHAR,
@@ -95,7 +98,7 @@ CREATE TABLE IF NOT EXISTS raw_goals (
 );
 
 -- raw_indicators — grain: one indicator value (long format); key: (submission_id, source_table, source_row, source_col).
-CREATE TABLE IF NOT EXISTS raw_indicators (
+CREATE TABLE IF NOT EXISTS raw.raw_indicators (
     submission_id VARCHAR NOT NULL,
     horizon       VARCHAR,
     goal          VARCHAR,
@@ -118,7 +121,7 @@ CREATE TABLE IF NOT EXISTS raw_indicators (
 );
 
 -- raw_tasks — grain: one 年度主要任务 row of a national department form; key: (submission_id, seq).
-CREATE TABLE IF NOT EXISTS raw_tasks (
+CREATE TABLE IF NOT EXISTS raw.raw_tasks (
     submission_id     VARCHAR NOT NULL,
     seq               INTEGER,
     task              VARCHAR,
@@ -131,7 +134,7 @@ CREATE TABLE IF NOT EXISTS raw_tasks (
 );
 
 -- raw_findings — grain: one finding; no natural key (a content's findings are replaced as a whole).
-CREATE TABLE IF NOT EXISTS raw_findings (
+CREATE TABLE IF NOT EXISTS raw.raw_findings (
     sha256        VARCHAR NOT NULL,
     submission_id VARCHAR,                -- NULL for file-level findings
     severity      VARCHAR NOT NULL,       -- error | warning
@@ -143,7 +146,7 @@ CREATE TABLE IF NOT EXISTS raw_findings (
 -- registry — grain: one expected submitter (and budget year, when the row names one); key:
 -- (budget_year, department_key). Replaced as a whole by `jixiao registry load FILE` (see
 -- transforms/registry.py for the CSV columns). budget_year NULL = expected every budget year.
-CREATE TABLE IF NOT EXISTS registry (
+CREATE TABLE IF NOT EXISTS raw.registry (
     budget_year      INTEGER,
     department       VARCHAR NOT NULL,
     department_key   VARCHAR NOT NULL,   -- the name without spaces (matches submissions.department)
@@ -164,9 +167,19 @@ CREATE TABLE IF NOT EXISTS registry (
 -- just before it publishes: seconds per stage (open, scan, extract, normalize, validate, load,
 -- before_publish; extract/normalize/validate are summed over worker processes) and the run's
 -- settings (workers, runner, batch_size) and counts. Read by bench/run.py.
-CREATE TABLE IF NOT EXISTS run_stats (
+CREATE TABLE IF NOT EXISTS raw.run_stats (
     run_id VARCHAR NOT NULL,
     key    VARCHAR NOT NULL,
     value  DOUBLE,
     text   VARCHAR
+);
+
+-- catalog — grain: one reason or finding code; key: code. Replaced as a whole at every publish
+-- from jixiao.catalog.catalog_rows(); SQL joins it for names and clerk sentences.
+CREATE TABLE IF NOT EXISTS raw.catalog (
+    code     VARCHAR NOT NULL,
+    stage    VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    name_zh  VARCHAR NOT NULL,
+    template VARCHAR NOT NULL
 );

@@ -1,0 +1,9 @@
+-- int_status_counts_city
+SELECT
+    budget_year, province, city,
+    CAST(count(*) AS BIGINT) AS expected,
+    CAST(count(*) FILTER (WHERE status IN ('submitted', 'with_findings', 'partial')) AS BIGINT) AS submitted,
+    CAST(count(*) FILTER (WHERE status IN ('missing', 'rejected')) AS BIGINT) AS missing
+FROM intermediate.int_submission_status
+WHERE in_registry AND city IS NOT NULL
+GROUP BY budget_year, province, city

@@ -1,0 +1,19 @@
+-- tasks
+SELECT
+    s.submission_id,
+    s.form_type,
+    s.department,
+    s.province,
+    s.city,
+    s.county,
+    s.budget_year,
+    t.seq,
+    t.task,
+    t.content,
+    t.amount_total_wan,
+    t.amount_fiscal_wan,
+    t.amount_other_wan,
+    t.source_table,
+    t.source_row
+FROM raw.raw_tasks AS t
+JOIN staging.stg_current_submissions AS s ON s.submission_id = t.submission_id

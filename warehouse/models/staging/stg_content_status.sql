@@ -1,0 +1,66 @@
+-- stg_content_status
+WITH forms AS (
+    SELECT
+        sha256,
+        count(*) AS forms_found,
+        count(*) FILTER (WHERE is_current) AS current_forms,
+        sum(form_warnings) FILTER (WHERE is_current) AS current_form_warnings,
+        string_agg(DISTINCT superseded_by_path, '、' ORDER BY superseded_by_path)
+            FILTER (WHERE NOT is_current) AS superseded_by_paths
+    FROM staging.stg_submissions
+    GROUP BY sha256
+),
+file_warnings AS (
+    SELECT sha256, count(*) AS n
+    FROM staging.stg_findings
+    WHERE is_file_level AND severity = 'warning'
+    GROUP BY sha256
+),
+resolved AS (
+    SELECT
+        c.sha256,
+        c.primary_path,
+        c.outcome,
+        c.reason       AS rejected_reason,
+        c.message      AS rejected_message,
+        CAST(coalesce(c.forms, f.forms_found, 0) AS INTEGER) AS forms,
+        CAST(coalesce(f.current_forms, 0) AS INTEGER) AS current_forms,
+        CAST(coalesce(f.current_form_warnings, 0) + coalesce(w.n, 0) AS INTEGER) AS warnings,
+        f.superseded_by_paths,
+        CASE
+            WHEN c.outcome = 'rejected' THEN 'rejected'
+            WHEN coalesce(f.forms_found, 0) > 0 AND coalesce(f.current_forms, 0) = 0 THEN 'superseded'
+            WHEN coalesce(f.current_form_warnings, 0) + coalesce(w.n, 0) > 0 THEN 'loaded_with_warnings'
+            ELSE 'loaded'
+        END AS status
+    FROM staging.stg_contents AS c
+    LEFT JOIN forms AS f ON f.sha256 = c.sha256
+    LEFT JOIN file_warnings AS w ON w.sha256 = c.sha256
+),
+-- The sentence for a clerk: a rejected content keeps its own; the others fill the catalog's
+-- template for their status (raw.catalog, written at publish from jixiao/catalog.py).
+coded AS (
+    SELECT
+        r.*,
+        CASE WHEN r.status = 'rejected' THEN coalesce(r.rejected_reason, 'rejected')
+             WHEN r.status = 'superseded' THEN 'superseded' END AS reason,
+        CASE WHEN r.status IN ('superseded', 'rejected') THEN r.status ELSE 'file_' || r.status END AS message_code
+    FROM resolved AS r
+)
+SELECT
+    c.sha256,
+    c.primary_path,
+    c.status,
+    c.reason,
+    CASE WHEN c.status = 'rejected' AND c.rejected_message IS NOT NULL THEN c.rejected_message
+    ELSE replace(replace(replace(replace(t.template,
+        '{forms}', CAST(c.forms AS VARCHAR)),
+        '{warnings}', CAST(c.warnings AS VARCHAR)),
+        '{paths}', coalesce(c.superseded_by_paths, '同一文件中后面的表')),
+        '{reason}', coalesce(c.reason, ''))
+    END AS message,
+    c.forms,
+    c.current_forms,
+    c.warnings
+FROM coded AS c
+LEFT JOIN raw.catalog AS t ON t.code = c.message_code

@@ -1,0 +1,2 @@
+-- stg_current_submissions
+SELECT * FROM staging.stg_submissions WHERE is_current

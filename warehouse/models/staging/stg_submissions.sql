@@ -1,0 +1,76 @@
+-- stg_submissions (grain, key and invariants in stg_submissions.toml)
+-- the larger path, then the later form in the document. warnings = the form's warning findings
+-- plus the file-level warnings of its content.
+WITH s AS (
+    SELECT
+        rs.*,
+        coalesce(rs.logical_key, rs.submission_id) AS resolution_key,
+        c.primary_path        AS path,
+        c.primary_modified_at AS path_modified_at,
+        c.processed_seq
+    FROM raw.raw_submissions AS rs
+    JOIN staging.stg_contents AS c ON c.sha256 = rs.sha256 AND c.outcome <> 'rejected'
+),
+ranked AS (
+    SELECT
+        s.*,
+        row_number() OVER w           AS version_rank,
+        first_value(submission_id) OVER w AS current_submission_id,
+        first_value(path) OVER w          AS current_path
+    FROM s
+    WINDOW w AS (
+        PARTITION BY resolution_key
+        ORDER BY path_modified_at DESC NULLS LAST, processed_seq DESC NULLS LAST,
+                 path DESC, form_index DESC
+    )
+),
+form_warnings AS (
+    SELECT submission_id, count(*) AS n
+    FROM staging.stg_findings
+    WHERE NOT is_file_level AND severity = 'warning'
+    GROUP BY submission_id
+),
+file_warnings AS (
+    SELECT sha256, count(*) AS n
+    FROM staging.stg_findings
+    WHERE is_file_level AND severity = 'warning'
+    GROUP BY sha256
+)
+SELECT
+    r.submission_id,
+    r.path,
+    r.sha256,
+    r.form_index,
+    r.form_type,
+    r.layout,
+    r.budget_year,
+    r.year_source,
+    r.department,
+    r.province,
+    r.city,
+    r.county,
+    r.admin_level,
+    r.region_code,
+    r.filer,
+    r.phone,
+    r.project_name,
+    r.project_code,
+    r.supervising_department,
+    r.executing_unit,
+    r.implementation_period,
+    r.long_term_until,
+    r.logical_key,
+    r.path_modified_at,
+    (r.version_rank = 1) AS is_current,
+    CASE WHEN r.version_rank > 1 THEN r.current_submission_id END AS superseded_by,
+    CASE WHEN r.version_rank > 1 THEN r.current_path END          AS superseded_by_path,
+    CAST(coalesce(fw.n, 0) AS INTEGER) AS form_warnings,
+    CAST(coalesce(fw.n, 0) + coalesce(lw.n, 0) AS INTEGER) AS warnings,
+    CASE
+        WHEN r.version_rank > 1 THEN 'superseded'
+        WHEN coalesce(fw.n, 0) + coalesce(lw.n, 0) > 0 THEN 'loaded_with_warnings'
+        ELSE 'loaded'
+    END AS status
+FROM ranked AS r
+LEFT JOIN form_warnings AS fw ON fw.submission_id = r.submission_id
+LEFT JOIN file_warnings AS lw ON lw.sha256 = r.sha256
