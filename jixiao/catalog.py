@@ -37,11 +37,11 @@ _BOMB = "文档解压后体积异常巨大（疑似压缩炸弹），已拒收�
 
 _CODES: list[Code] = [
     # -- intake: what the scan does with a path (files.reason of ignored/duplicate/superseded files)
-    _c("not_a_document", "intake", "info", "不是Word文档", "《{file}》不是需要入库的 Word 文档（{reason}），已忽略。"),
-    _c("word_lock_file", "intake", "info", "Word临时锁定文件", "《{file}》是 Word 临时锁定文件（~$ 开头），不是申报文件，已忽略。"),
+    _c("not_a_document", "intake", "info", "不是Word文档", "不是需要入库的 Word 文档（{reason}），已忽略。"),
+    _c("word_lock_file", "intake", "info", "Word临时锁定文件", "是 Word 临时锁定文件（~$ 开头），不是申报文件，已忽略。"),
     _c("unreadable", "intake", "warning", "文件无法读取",
-       "《{file}》无法读取（没有读取权限或正被其他程序占用），本次未入库，下次运行时会再次读取。"),
-    _c("duplicate", "intake", "info", "重复文件", "《{file}》与已收文件 {primary_path} 内容完全相同，按重复文件处理，未再次入库。"),
+       "无法读取（没有读取权限或正被其他程序占用），本次未入库，下次运行时会再次读取。"),
+    _c("duplicate", "intake", "info", "重复文件", "与已收文件 {primary_path} 内容完全相同，按重复文件处理，未再次入库。"),
     _c("superseded", "intake", "info", "已被新版本取代", "本文件中的表已被更新的版本取代：{paths}。"),
     _c("rejected", "intake", "error", "未能入库", "文件未能入库（{reason}），请检查后重新提交。"),
     # -- extract: the file could not be read as a document (ExtractError codes)

@@ -38,8 +38,8 @@ def _sql_reasons() -> set[str]:
     found = set()
     for path in (REPO / "warehouse").rglob("*.sql"):
         text = path.read_text(encoding="utf-8")
-        # a select-list CASE (indented once) up to its `END AS reason`, no other such CASE inside
-        for block in re.findall(r"\n    CASE\b((?:(?!\n    CASE\b).)*?)\n    END AS reason", text, re.S):
+        # a select-list CASE up to its `END AS reason` or `END AS message_code`
+        for block in re.findall(r"\n\s+CASE\b((?:(?!\n\s+CASE\b).)*?)\n\s+END AS (?:reason|message_code)", text, re.S):
             found |= set(re.findall(r"(?:THEN|ELSE|,)\s*'([a-z_]+)'", block))
     return found
 

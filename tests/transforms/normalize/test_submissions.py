@@ -47,7 +47,7 @@ def test_the_submissions_view_shows_the_implementation_period(tmp_path):
     db = tmp_path / "w.duckdb"
     with Warehouse.open(db, "run-1", str(tmp_path / "inbox"), None) as wh:
         wh.record_scan(scan_frame(scan_inbox(tmp_path / "inbox")))
-        wh.append(batch.frames)
+        wh.load(batch)
         wh.publish({})
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select path, implementation_period from submissions").fetchall() == [

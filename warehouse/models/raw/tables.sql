@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS raw.raw_submissions (
     logical_key            VARCHAR,           -- versions of one logical submission share it
     run_id                 VARCHAR
 );
-ALTER TABLE raw_submissions ADD COLUMN IF NOT EXISTS implementation_period VARCHAR;  -- warehouses made before it
+ALTER TABLE raw.raw_submissions ADD COLUMN IF NOT EXISTS implementation_period VARCHAR;  -- warehouses made before it
 
 -- raw_funding — grain: one funding value; key: (submission_id, source_table, source_row, source_col).
 CREATE TABLE IF NOT EXISTS raw.raw_funding (

@@ -43,8 +43,7 @@ SELECT
     c.status,
     c.reason,
     CASE WHEN c.message_code IS NULL THEN c.content_message
-    ELSE replace(replace(replace(t.template,
-        '{file}', regexp_extract(c.path, '[^/]*$')),
+    ELSE '《' || regexp_extract(c.path, '[^/]*$') || '》' || replace(replace(t.template,
         '{primary_path}', coalesce(c.primary_path, '')),
         '{reason}', coalesce(c.ignore_reason, c.kind, 'unknown'))
     END AS message,
