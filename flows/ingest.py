@@ -17,7 +17,10 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Cancelled
 
-from flows.discover import ScannedFile, scan_frame, scan_inbox
+import pandas as pd
+
+from intake.plan import IntakeState, plan
+from intake.scan import ScannedFile, scan_inbox, utcnow
 from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile
 from transforms.pool import BatchPool, default_workers, pool_for, register, run_batch, unregister
 from transforms.review import load_review_config
@@ -37,14 +40,13 @@ def new_run_id() -> str:
 def files_to_process(scan: list[ScannedFile], processed: set[str], year: int | None,
                      retry_missing_year: set[str] = frozenset()) -> list[SourceFile]:
     """One SourceFile per new content (the first path holding it), documents only."""
-    todo: dict[str, SourceFile] = {}
-    for f in scan:
-        if f.kind != "document" or f.sha256 in todo:
-            continue
-        if f.sha256 in processed and not (year is not None and f.sha256 in retry_missing_year):
-            continue
-        todo[f.sha256] = SourceFile(f.path, f.abs_path, f.sha256)
-    return list(todo.values())
+    state = IntakeState(pd.DataFrame(), frozenset(processed), frozenset(retry_missing_year))
+    return plan(scan, state, _Year(year)).files
+
+
+class _Year:
+    def __init__(self, year):
+        self.year = year
 
 
 @task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}", cache_policy=NO_CACHE)
@@ -114,9 +116,12 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     pool_key = None
     try:
         with clock.timed("scan"):
-            scan = scan_inbox(inbox_path, wh.known_files())
-            wh.record_scan(scan_frame(scan))
-            todo = files_to_process(scan, wh.processed_contents(), year, wh.missing_year_contents())
+            started_at = utcnow()
+            state = wh.intake_state()
+            scan = scan_inbox(inbox_path, state.known, started_at)
+            intake = plan(scan, state, _Year(year), run_started_at=started_at)
+            wh.record_scan(intake.scan)
+            todo = intake.files
         log.info("run %s: %d files under %s, %d new contents to read", run_id, len(scan), inbox_path, len(todo))
         if todo and runner == "processes":
             pool_key = run_id
@@ -129,6 +134,7 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
             frames, t = pending.popleft().result()
             clock.add_all(t)
             updates = frames.pop(INBOX_UPDATES, None)
+            _add_intake_findings(frames, intake.findings)
             with clock.timed("load"):
                 wh.append(frames)
                 wh.correct_scan(updates)  # files that changed or vanished while the run read them
@@ -157,6 +163,16 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     result["stage_seconds"] = clock.seconds
     _publish_artifacts(result, Path(db))
     return result
+
+
+def _add_intake_findings(frames: dict, findings: pd.DataFrame) -> None:
+    """Path-level intake findings (non-UTF-8 name, future mtime) of the contents of this batch.
+    Shim until normalize takes them with the SourceFile."""
+    if not len(findings) or "contents" not in frames:
+        return
+    mine = findings[findings["sha256"].isin(set(frames["contents"]["sha256"]))]
+    if len(mine):
+        frames["raw_findings"] = pd.concat([frames["raw_findings"], mine], ignore_index=True)
 
 
 def configured(runner: str = "processes", workers: int | None = None, dask_address: str | None = None,

@@ -266,6 +266,20 @@ class Warehouse:
         sql = "SELECT sha256 FROM contents WHERE reason = 'missing_year'"
         return {r[0] for r in self.con.execute(sql).fetchall()}
 
+    def intake_state(self):
+        """What intake needs to plan a run (wraps the queries above; to become one query)."""
+        from intake.plan import PATH_FINDINGS, IntakeState
+
+        flagged: dict[str, set[str]] = {}
+        marks = ", ".join("?" for _ in PATH_FINDINGS)
+        for sha, check in self.con.execute(
+                f'SELECT DISTINCT sha256, "check" FROM raw_findings WHERE "check" IN ({marks})',
+                list(PATH_FINDINGS)).fetchall():
+            flagged.setdefault(sha, set()).add(check)
+        return IntakeState(self.known_files(), frozenset(self.processed_contents()),
+                           frozenset(self.missing_year_contents()),
+                           {k: frozenset(v) for k, v in flagged.items()})
+
     # ----------------------------------------------------------------- writes
     def record_scan(self, scan: pd.DataFrame) -> None:
         """Replace inbox_files with this scan. Keeps first_seen_run of known paths; new paths get

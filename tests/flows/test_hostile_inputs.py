@@ -292,12 +292,12 @@ def test_the_hostile_warehouse_holds_the_contract(hostile):
 
 
 def test_an_unreadable_file_is_accounted_for_and_read_once_it_can_be(prefect_harness, tmp_path, monkeypatch):
-    import flows.discover
+    import intake.scan
 
     inbox = tmp_path / "inbox"
     _write(inbox, "2024/被占用.docx", form_bytes("鄂州市教育局"))
     _write(inbox, "2024/正常.docx", form_bytes("鄂州市财政局"))
-    real = flows.discover.sha256_of
+    real = intake.scan.sha256_of
 
     def locked(path):
         if path.endswith("被占用.docx"):
@@ -306,7 +306,7 @@ def test_an_unreadable_file_is_accounted_for_and_read_once_it_can_be(prefect_har
 
     db = tmp_path / "w.duckdb"
     with monkeypatch.context() as mp:
-        mp.setattr(flows.discover, "sha256_of", locked)
+        mp.setattr(intake.scan, "sha256_of", locked)
         ingest(inbox=str(inbox), db=str(db), province="湖北省")
     with duckdb.connect(str(db), read_only=True) as con:
         files = _files(con)
