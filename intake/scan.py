@@ -91,6 +91,8 @@ def scan_inbox(inbox: str | Path, known: pd.DataFrame | None = None,
     started_at = started_at or utcnow()
     cache: dict[str, tuple[int, int, str, object]] = {}
     if known is not None and len(known):
+        # rows without a size or time (broken links, non-regular entries) have nothing to reuse
+        known = known[known["size_bytes"].notna() & known["modified_at"].notna()]
         us = micros(known["modified_at"])
         cache = dict(zip(known["path"].tolist(),
                          zip(known["size_bytes"].astype("int64").tolist(), us.tolist(),
