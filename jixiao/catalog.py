@@ -37,13 +37,24 @@ _BOMB = "文档解压后体积异常巨大（疑似压缩炸弹），已拒收�
 
 _CODES: list[Code] = [
     # -- intake: what the scan does with a path (files.reason of ignored/duplicate/superseded files)
-    _c("not_a_document", "intake", "info", "不是Word文档", "不是需要入库的 Word 文档（{reason}），已忽略。"),
+    _c("not_a_document", "intake", "info", "不是Word文档", "不是需要入库的文档，已忽略。"),
     _c("word_lock_file", "intake", "info", "Word临时锁定文件", "是 Word 临时锁定文件（~$ 开头），不是申报文件，已忽略。"),
     _c("unreadable", "intake", "warning", "文件无法读取",
        "无法读取（没有读取权限或正被其他程序占用），本次未入库，下次运行时会再次读取。"),
     _c("duplicate", "intake", "info", "重复文件", "与已收文件 {primary_path} 内容完全相同，按重复文件处理，未再次入库。"),
     _c("superseded", "intake", "info", "已被新版本取代", "本文件中的表已被更新的版本取代：{paths}。"),
     _c("rejected", "intake", "error", "未能入库", "文件未能入库（{reason}），请检查后重新提交。"),
+    _c("broken_symlink", "intake", "warning", "链接指向的文件不存在",
+       "是一个快捷链接，但它指向的文件或文件夹不存在，已忽略；请放入文件本身。"),
+    _c("symlink_loop", "intake", "warning", "链接循环",
+       "是一个指回上级文件夹的链接（循环链接），已忽略，以免重复读取。"),
+    _c("not_a_regular_file", "intake", "info", "不是普通文件", "不是普通文件（设备、管道或套接字），已忽略。"),
+    _c("file_name_not_utf8", "intake", "warning", "文件名编码异常",
+       "文件名不是 UTF-8 编码（多为 Windows 压缩包解压所致），已按 {encoding} 识别并照常读取；"
+       "请将文件重命名后重新放入，以免名称显示为乱码。"),
+    _c("future_mtime", "intake", "warning", "修改时间晚于当前时间",
+       "修改时间 {modified_at} 晚于本次运行开始时间，按本次运行开始时间 {run_started_at} 计；"
+       "请检查报送电脑的日期设置。"),
     # -- extract: the file could not be read as a document (ExtractError codes)
     _c("empty_file", "extract", "error", "空文件", "文件为空（0字节），请重新上传完整的Word文档。"),
     _c("not_a_docx", "extract", "error", "不是Word文档",

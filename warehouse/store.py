@@ -11,7 +11,7 @@ Tables live out of the default schema (``raw``, ``staging``, ``intermediate``, `
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +19,9 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 
+from intake.plan import PATH_FINDINGS, IntakeState
+from intake.scan import SCAN_COLUMNS
+from transforms.normalize import CORRECTION_COLUMNS
 from warehouse import models, writer
 from warehouse.publish import PrivateCopy, WarehouseBusy  # noqa: F401 - WarehouseBusy is re-exported
 
@@ -28,8 +31,6 @@ PUBLIC_VIEWS = tuple(m.name for m in models.public_models())
 #: content tables of a normalized batch, in write order
 CONTENT_TABLES = tuple(t for t, d in models.raw_tables().items() if d["replace_by"] in ("content", "submission"))
 APPEND_TABLES = CONTENT_TABLES  # the keys of NormalizedBatch.frames
-SCAN_COLUMNS = ("path", "sha256", "size_bytes", "modified_at", "kind", "ignore_reason")
-CORRECTION_COLUMNS = ("path", "sha256", "size_bytes", "modified_at")
 COUNT_KEYS = ("files_seen", "files_processed", "forms_loaded", "findings")
 
 
@@ -60,14 +61,6 @@ class BatchLike(Protocol):
     """What ``Warehouse.load`` reads of a transforms.normalize NormalizedBatch."""
     frames: dict[str, pd.DataFrame]
     inbox_corrections: pd.DataFrame | None
-
-
-@dataclass(frozen=True)
-class IntakeState:
-    """What the warehouse knows for deciding what a run reads."""
-    known: pd.DataFrame  # path, sha256, size_bytes, modified_at of the latest scan
-    processed: set[str] = field(default_factory=set)  # sha256 of every processed content
-    missing_year: set[str] = field(default_factory=set)  # contents rejected for lack of a budget year
 
 
 def _carry_over(con: duckdb.DuckDBPyConnection, catalog: str, drop: bool) -> None:
@@ -156,21 +149,29 @@ class Warehouse:
 
     # ----------------------------------------------------------------- reads for the flow
     def intake_state(self) -> IntakeState:
-        """The known files of the latest scan, the processed contents and the contents rejected
-        for a missing budget year (a run given --year reads them again) — one query."""
+        """What intake needs to plan a run, in one query: the known files of the latest scan,
+        the processed contents, the contents rejected for a missing budget year (a run given
+        --year reads them again) and the path-level findings stored per content."""
+        marks = ", ".join("?" for _ in PATH_FINDINGS)
         rows = self.con.execute(
-            """SELECT 'file' AS kind, path, sha256, size_bytes, modified_at, NULL AS reason
-               FROM raw.inbox_files
-               UNION ALL
-               SELECT 'content', NULL, sha256, NULL, NULL, reason FROM raw.contents
-               ORDER BY kind DESC, path"""
-        ).df()
+            f"""SELECT 'file' AS kind, path, sha256, size_bytes, modified_at, NULL AS reason
+                FROM raw.inbox_files
+                UNION ALL
+                SELECT 'content', NULL, sha256, NULL, NULL, reason FROM raw.contents
+                UNION ALL
+                SELECT DISTINCT 'flag', NULL, sha256, NULL, NULL, "check" FROM raw.raw_findings
+                WHERE "check" IN ({marks})
+                ORDER BY kind DESC, path""", list(PATH_FINDINGS)).df()
         files = rows["kind"] == "file"
         known = rows.loc[files, ["path", "sha256", "size_bytes", "modified_at"]].reset_index(drop=True)
         known["size_bytes"] = known["size_bytes"].astype("Int64")
-        contents = rows.loc[~files]
-        return IntakeState(known=known, processed=set(contents["sha256"]),
-                           missing_year=set(contents.loc[contents["reason"] == "missing_year", "sha256"]))
+        contents = rows.loc[rows["kind"] == "content"]
+        flagged: dict[str, set[str]] = {}
+        for sha, check in rows.loc[rows["kind"] == "flag", ["sha256", "reason"]].itertuples(index=False):
+            flagged.setdefault(sha, set()).add(check)
+        return IntakeState(known=known, processed=frozenset(contents["sha256"]),
+                           missing_year=frozenset(contents.loc[contents["reason"] == "missing_year", "sha256"]),
+                           flagged={k: frozenset(v) for k, v in flagged.items()})
 
     # ----------------------------------------------------------------- writes
     def record_scan(self, scan: pd.DataFrame) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pytest
 
-import transforms.normalize.source
+import intake.read
 from flows.ingest import ingest
 from tests.conftest import REPO
 from testkit.docx_builder import C, Document, P, Table, build
@@ -132,7 +132,7 @@ def hostile(prefect_harness, tmp_path_factory, trap, bomb):
     for rel, data in files.items():
         _write(inbox, rel, data)
     rewritten = form_bytes("鄂州市人力资源和社会保障局")
-    original = transforms.normalize.source.read_source
+    original = intake.read.read_source
 
     def racing_reader(f):
         # the clerk saves a new version / deletes the file after the scan, before the read
@@ -144,7 +144,7 @@ def hostile(prefect_harness, tmp_path_factory, trap, bomb):
 
     db = root / "w.duckdb"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(transforms.normalize.source, "read_source", racing_reader)
+        mp.setattr(intake.read, "read_source", racing_reader)
         # workers=1: batches run in this process, where the racing reader is patched in
         result = ingest(inbox=str(inbox), db=str(db), province="湖北省", batch_size=7, workers=1)
     con = duckdb.connect(str(db), read_only=True)
@@ -290,12 +290,12 @@ def test_the_hostile_warehouse_holds_the_contract(hostile):
 
 
 def test_an_unreadable_file_is_accounted_for_and_read_once_it_can_be(prefect_harness, tmp_path, monkeypatch):
-    import flows.discover
+    import intake.scan
 
     inbox = tmp_path / "inbox"
     _write(inbox, "2024/被占用.docx", form_bytes("鄂州市教育局"))
     _write(inbox, "2024/正常.docx", form_bytes("鄂州市财政局"))
-    real = flows.discover.sha256_of
+    real = intake.scan.sha256_of
 
     def locked(path):
         if path.endswith("被占用.docx"):
@@ -304,7 +304,7 @@ def test_an_unreadable_file_is_accounted_for_and_read_once_it_can_be(prefect_har
 
     db = tmp_path / "w.duckdb"
     with monkeypatch.context() as mp:
-        mp.setattr(flows.discover, "sha256_of", locked)
+        mp.setattr(intake.scan, "sha256_of", locked)
         ingest(inbox=str(inbox), db=str(db), province="湖北省")
     with duckdb.connect(str(db), read_only=True) as con:
         files = _files(con)

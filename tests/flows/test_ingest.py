@@ -99,3 +99,33 @@ def test_bad_files_become_findings_and_the_run_completes(run, inbox):
             ("2024/empty.docx", "error", "empty_file"), ("2024/letter.docx", "error", "no_tables"),
             ("2024/text.docx", "error", "not_a_docx")]
         assert all("《" in m for *_, m in issues)  # each message names the file for the clerk
+
+
+def test_gbk_names_symlinks_and_future_mtimes_never_stop_the_run(run, inbox, tmp_path):
+    # issue 12.1/12.2/12.3: a Windows-zip name, a linked city share, a dangling link, a 2099 mtime
+    gbk = os.path.join(os.fsencode(inbox), "鄂州市财政局.docx".encode("gbk"))
+    save(department_form("鄂州市财政局"), tmp_path / "tmp.docx")
+    shutil.copyfile(tmp_path / "tmp.docx", gbk)
+    with open(os.path.join(os.fsencode(inbox), "说明".encode("gbk") + b".txt"), "wb") as f:
+        f.write(b"readme")
+    share = tmp_path / "share"
+    save(department_form("大冶市教育局"), share / "教育局 2024.docx")
+    (inbox / "黄石市").symlink_to(share, target_is_directory=True)
+    (inbox / "dangling.docx").symlink_to(tmp_path / "nowhere.docx")
+    future = inbox / "2024" / "鄂州市教育局.docx"
+    save(department_form("鄂州市教育局"), future)
+    os.utime(future, (4_070_908_800, 4_070_908_800))
+    run(inbox, year=2024)
+    with duckdb.connect(str(run.db), read_only=True) as con:
+        files = dict(con.execute("select path, status from files").fetchall())
+        checks = set(con.execute('select path, "check" from quality_issues').fetchall())
+        (mtime,) = con.execute("select modified_at from files where path = '2024/鄂州市教育局.docx'").fetchone()
+    assert files == {"鄂州市财政局.docx": "loaded_with_warnings", "说明.txt": "ignored",
+                     "黄石市/教育局 2024.docx": "loaded", "dangling.docx": "ignored",
+                     "2024/鄂州市教育局.docx": "loaded_with_warnings"}
+    assert ("鄂州市财政局.docx", "file_name_not_utf8") in checks
+    assert ("2024/鄂州市教育局.docx", "future_mtime") in checks
+    assert mtime.year < 2099
+    before = snapshot(run.db)
+    run(inbox, year=2024)
+    assert snapshot(run.db) == before

@@ -2,9 +2,12 @@
 (NormalizedBatch)."""
 from __future__ import annotations
 
+
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from intake.read import SourceFile  # noqa: F401 - what the stage reads, planned by intake
 
 from transforms.review import ReviewConfig
 
@@ -13,16 +16,6 @@ from transforms.review import ReviewConfig
 CORRECTION_COLUMNS = ["path", "sha256", "size_bytes", "modified_at"]
 #: stage_seconds keys
 STAGES = ("extract", "normalize", "validate")
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """One content to read: the first inbox path holding it and the sha256 the scan saw.
-    (intake.SourceFile has the same fields; at merge the stage takes that one.)"""
-
-    path: str  # relative to the inbox, POSIX separators
-    abs_path: str
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)

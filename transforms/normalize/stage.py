@@ -1,6 +1,6 @@
 """The normalize stage of one batch: files → NormalizedBatch.
 
-Per file: read its bytes (source.read_source; intake.read_source at merge), extract
+Per file: read its bytes (intake.read_source), extract
 (extractors.dispatch.read_document), read its forms and turn them into typed rows
 (document.py, one module per table). Per batch: one frame per raw table, validated once.
 Nothing here raises for bad input; one broken file never stops the batch.
@@ -14,7 +14,7 @@ import pandas as pd
 
 from extractors.dispatch import read_document
 from extractors.errors import ExtractError
-from transforms.normalize import source
+from intake import read as source  # read_source: bytes or what became of the file, as values
 from transforms.normalize.document import BatchRows, normalize_document
 from transforms.normalize.findings import catalog_sentence
 from transforms.normalize.model import CORRECTION_COLUMNS, STAGES, NormalizedBatch, NormalizeOptions, SourceFile
@@ -34,7 +34,7 @@ def normalize_batch(files: list[SourceFile], options: NormalizeOptions, run_id: 
     done: set[str] = set()
     for f in files:
         t0 = time.perf_counter()
-        got = source.read_source(f)  # the seam to intake.read_source
+        got = source.read_source(f)
         f = got.file
         if isinstance(got, (source.Vanished, source.Unreadable)):
             # vanished: no longer in the inbox; unreadable: dropped from the scan, read next run

@@ -39,7 +39,7 @@ def test_a_form_without_the_field_has_none(tmp_path):
 
 
 def test_the_submissions_view_shows_the_implementation_period(tmp_path):
-    from flows.discover import scan_frame, scan_inbox
+    from intake.scan import scan_frame, scan_inbox
     from warehouse.store import Warehouse
 
     form = replace(TEACHER_TRAINING, implementation_period="2024年1月-2026年12月", style=NationalStyle())

@@ -28,8 +28,7 @@ coded AS (
         END AS reason,
         CASE
             WHEN status = 'ignored' AND regexp_matches(path, '(^|/)~[$][^/]*$') THEN 'word_lock_file'
-            WHEN status = 'ignored' AND ignore_reason = 'unreadable' THEN 'unreadable'
-            WHEN status = 'ignored' THEN 'not_a_document'
+            WHEN status = 'ignored' THEN coalesce(ignore_reason, 'not_a_document')
             WHEN status = 'duplicate' THEN 'duplicate'
         END AS message_code
     FROM classified AS c

@@ -1,0 +1,1 @@
+"""Intake: what a run reads. scan (walk the inbox) → plan (pure) → read (bytes, as values)."""
