@@ -19,6 +19,7 @@ from prefect.states import Cancelled
 
 from flows.discover import ScannedFile, scan_frame, scan_inbox
 from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile
+from transforms.lifeline import STOPPING
 from transforms.pool import BatchPool, default_workers, pool_for, register, run_batch, unregister
 from transforms.review import load_review_config
 from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
@@ -47,7 +48,12 @@ def files_to_process(scan: list[ScannedFile], processed: set[str], year: int | N
     return list(todo.values())
 
 
-@task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}", cache_policy=NO_CACHE)
+def _retry_unless_stopping(task, task_run, state) -> bool:
+    return not STOPPING.is_set()  # issue 12.5: a run being stopped does not retry its batches
+
+
+@task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}", cache_policy=NO_CACHE,
+      retry_condition_fn=_retry_unless_stopping)
 def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: str,
                     pool_key: str | None = None) -> tuple[dict, dict]:
     """Extract + normalize + validate one batch: in the run's process pool when it has one,
@@ -147,6 +153,8 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
         with clock.timed("publish"):
             wh.publish(counts)
     except BaseException:
+        if pool_key:  # issue 12.5: a failed or interrupted run kills its workers, never waits for them
+            unregister(pool_key, terminate=True)
         wh.abort()
         raise
     finally:

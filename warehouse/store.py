@@ -4,7 +4,8 @@ One ingestion run = one :class:`Warehouse`:
 
 * ``open`` takes an exclusive ``fcntl.flock`` on ``<db>.lock`` for the whole run (a second run
   waits, or raises :class:`WarehouseBusy` with ``wait=False``), deletes leftovers of a killed run
-  and copies the published file (if any) to a private ``<db>.building``; the run writes only there.
+  and copies the published file (if any) to a private ``<db>.building-<pid>-<run_id>``; the run
+  writes only there. ``publish`` re-checks that the lock file is still the one it locked.
 * ``record_scan`` / ``append`` write the raw tables of ``sql/00_raw.sql`` with bulk
   ``INSERT ... BY NAME`` from pandas frames.
 * ``publish`` (re)creates the views of ``sql/10..30``, marks the run completed in ``runs``,
@@ -52,6 +53,10 @@ COUNT_KEYS = ("files_seen", "files_processed", "forms_loaded", "findings")
 #: the window functions and joins of the whole warehouse on every query.
 MATERIALIZED_VIEWS = ("stg_inbox_files", "stg_contents", "stg_findings", "stg_submissions",
                       "stg_content_status", "stg_file_status", "stg_submission_measures")
+
+
+class LockLost(RuntimeError):
+    """The lock file was deleted or replaced during the run: another run may be writing (12.4)."""
 
 
 class WarehouseBusy(Exception):
@@ -141,6 +146,123 @@ def _acquire_lock(lock_path: Path, run_id: str, wait: bool) -> int:
         raise
 
 
+# ----------------------------------------------------------------- issue 12.4, 12.6, 12.7
+# Small functions the publish mechanism calls; each is tested in tests/warehouse/test_publish_safety.py.
+
+def resolve_db_path(db_path: str | Path) -> Path:
+    """--db may be a symlink (a share, a dashboard's path): lock, build and publish at its
+    target, so the publish replaces the target and the link keeps pointing at it (12.6)."""
+    return Path(os.path.realpath(Path(db_path).absolute()))
+
+
+def still_owns_lock(fd: int, lock_path: Path) -> bool:
+    """The lock file at `lock_path` is still the one this run locked (same inode): nobody
+    deleted or replaced it, so no second run can be writing beside us (12.4)."""
+    try:
+        held, now = os.fstat(fd), os.stat(lock_path)
+    except OSError:
+        return False
+    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
+
+
+def private_copy_name(db_path: Path, run_id: str) -> Path:
+    """The run's private copy: its own name, so a second run (after a deleted lock) can never
+    take over or delete the copy a first run is writing (12.4)."""
+    return db_path.with_name(f"{db_path.name}.building-{os.getpid()}-{run_id}")
+
+
+def remove_leftover_copies(db_path: Path) -> None:
+    """Private copies of killed runs (and of the old shared ``<db>.building`` name); a copy
+    whose run's process is still alive is left alone."""
+    prefix = db_path.name + ".building"
+    for path in db_path.parent.glob(glob_escape(prefix) + "*"):
+        rest = path.name[len(prefix):].removesuffix(".wal")
+        pid = rest[1:].split("-", 1)[0] if rest.startswith("-") else ""
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue
+        _remove(path)
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_lock_holder(db_path: Path) -> int | None:
+    """Pid of a process holding DuckDB's write lock on `db_path` (a read-write connection)."""
+    import struct
+
+    try:
+        fd = os.open(db_path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        probe = struct.pack("hhqqi", fcntl.F_RDLCK, 0, 0, 0, 0)
+        l_type, _, _, _, pid = struct.unpack("hhqqi", fcntl.fcntl(fd, fcntl.F_GETLK, probe))
+        return pid if l_type == fcntl.F_WRLCK else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _who(pid: int | None, wal: Path) -> str:
+    parts = []
+    if pid is not None:
+        try:
+            import psutil
+
+            proc = psutil.Process(pid)
+            parts.append(f"pid {pid} {proc.name()} ({proc.username()})")
+        except Exception:  # noqa: BLE001 - best effort: the name is for the sentence only
+            parts.append(f"pid {pid}")
+    try:
+        import pwd
+
+        st = wal.stat()
+        owner = pwd.getpwuid(st.st_uid).pw_name
+        when = datetime.fromtimestamp(st.st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        parts.append(f"user {owner}, last write {when}")
+    except (OSError, KeyError):
+        pass
+    return "; ".join(parts) or "unknown writer"
+
+
+def set_aside_foreign_wal(db_path: Path) -> str | None:
+    """A WAL beside the published file is never ours (runs never write the published file):
+    a read-write connection wrote it. It is renamed aside, never replayed into a run's copy
+    nor left to break readers of the next published file (12.7). Returns the sentence saying
+    whose writes were not kept (None: there was no WAL)."""
+    wal = _wal(db_path)
+    if not wal.exists():
+        return None
+    who = _who(write_lock_holder(db_path), wal)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = wal.with_name(f"{wal.name}.foreign-{stamp}")
+    try:
+        os.replace(wal, aside)
+    except FileNotFoundError:  # its writer checkpointed and removed it meanwhile
+        return None
+    sentence = (f"仓库文件旁有其他程序以读写方式写入的日志（{who}），这些写入未被保留，已移到 {aside.name} / "
+                f"a read-write connection wrote to the published warehouse ({who}); its writes were not kept "
+                f"(WAL set aside as {aside.name})")
+    log.warning("%s", sentence)
+    if not log.hasHandlers():
+        print(f"jixiao: {sentence}", file=sys.stderr, flush=True)
+    return sentence
+
+
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("ROLLBACK")
@@ -186,8 +308,9 @@ class Warehouse:
     block without :meth:`publish` (or on an exception) aborts the run."""
 
     def __init__(self, db_path: Path, run_id: str, lock_fd: int, building: Path,
-                 con: duckdb.DuckDBPyConnection):
+                 con: duckdb.DuckDBPyConnection, lock_path: Path | None = None):
         self.db_path = db_path
+        self.lock_path = lock_path or db_path.with_name(db_path.name + ".lock")
         self.run_id = run_id
         self.building = building
         self._lock_fd: int | None = lock_fd
@@ -200,24 +323,33 @@ class Warehouse:
              wait: bool = True, record_run: bool = True) -> "Warehouse":
         """``record_run=False``: a write that is not an ingestion run (``jixiao registry load``);
         it takes the same lock and publishes the same way, but adds no row to ``runs``."""
-        db_path = Path(db_path).absolute()
+        from warehouse import recovery
+
+        db_path = resolve_db_path(db_path)
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        lock_fd = _acquire_lock(db_path.with_name(db_path.name + ".lock"), run_id, wait)
-        building = db_path.with_name(db_path.name + ".building")
+        lock_path = db_path.with_name(db_path.name + ".lock")
+        lock_fd = _acquire_lock(lock_path, run_id, wait)
+        building = private_copy_name(db_path, run_id)
         con = None
         try:
-            # leftovers of a killed run: never reused, always rebuilt from the published file
-            _remove(building)
-            _remove(_wal(building))
-            if db_path.exists():
+            # leftovers of killed runs: never reused, always rebuilt from the published file
+            remove_leftover_copies(db_path)
+            foreign = set_aside_foreign_wal(db_path)
+            existed = db_path.exists()
+            if existed:
                 shutil.copyfile(db_path, building)
-                if _wal(db_path).exists():  # someone wrote the published file directly
-                    log.warning("%s has a WAL file; carrying it into this run", db_path)
-                    shutil.copyfile(_wal(db_path), _wal(building))
-            con = duckdb.connect(str(building))
-            con.execute(sql_text(RAW_SQL))
+            try:
+                con = duckdb.connect(str(building))
+                con.execute(sql_text(RAW_SQL))
+            except duckdb.Error as e:
+                if not existed:
+                    raise
+                raise recovery.corrupt(db_path, e) from None  # issue 12.10: one sentence
+            if foreign:
+                con.execute("INSERT INTO run_stats (run_id, key, value, text) VALUES (?, 'foreign_wal', NULL, ?)",
+                            [run_id, foreign])
             if not record_run:
-                return cls(db_path, run_id, lock_fd, building, con)
+                return cls(db_path, run_id, lock_fd, building, con, lock_path)
             con.execute("DELETE FROM runs WHERE run_id = ? AND status <> 'completed'", [run_id])
             known = con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]
             if known:
@@ -235,7 +367,7 @@ class Warehouse:
             _remove(_wal(building))
             _release_lock(lock_fd)
             raise
-        return cls(db_path, run_id, lock_fd, building, con)
+        return cls(db_path, run_id, lock_fd, building, con, lock_path)
 
     def __enter__(self) -> "Warehouse":
         return self
@@ -474,7 +606,7 @@ class Warehouse:
                 rows.append((self.run_id, k, None, None if v is None else str(v)))
         frame = pd.DataFrame(rows, columns=["run_id", "key", "value", "text"])
         con = self.con
-        con.execute("DELETE FROM run_stats WHERE run_id = ?", [self.run_id])
+        con.execute("DELETE FROM run_stats WHERE run_id = ? AND key <> 'foreign_wal'", [self.run_id])
         con.register("_jx_stats", frame)
         try:
             con.execute("INSERT INTO run_stats BY NAME SELECT * FROM _jx_stats")
@@ -521,7 +653,10 @@ class Warehouse:
             if _wal(self.building).exists():  # CHECKPOINT + close leave none; be sure
                 raise RuntimeError(f"{_wal(self.building)} remained after checkpoint")
             _fsync_file(self.building)
-            _remove(_wal(self.db_path))  # a WAL of the old file must never meet the new one
+            set_aside_foreign_wal(self.db_path)  # a WAL of the old file must never meet the new one
+            if not still_owns_lock(self._lock_fd, self.lock_path):
+                raise LockLost(f"{self.lock_path} was deleted or replaced during this run; not published "
+                               "(another run may be writing) / 锁文件在运行中被删除或替换，本次未发布")
             os.replace(self.building, self.db_path)
             _fsync_dir(self.db_path.parent)
         except BaseException:
