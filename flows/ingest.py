@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Cancelled
 
+from flows.lifetime import quiet_console
 from flows.discover import ScannedFile, scan_frame, scan_inbox
 from transforms.batch import INBOX_UPDATES, NormalizeOptions, SourceFile
 from transforms.lifeline import STOPPING
@@ -152,7 +153,9 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
                                          "workers": workers, "runner": runner, "batch_size": batch_size})
         with clock.timed("publish"):
             wh.publish(counts)
-    except BaseException:
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # a signal: the CLI prints the one line, Prefect not its crash logs
+            quiet_console()
         if pool_key:  # issue 12.5: a failed or interrupted run kills its workers, never waits for them
             unregister(pool_key, terminate=True)
         wh.abort()

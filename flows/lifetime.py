@@ -75,6 +75,26 @@ def ignore_further_signals() -> None:
         signal.signal(s, signal.SIG_IGN)
 
 
+def quiet_console() -> None:
+    """An interrupted run: the batches it kills and its crash are not errors to print."""
+    import logging
+
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _drain_prefect_logs() -> None:
+    # logs still queued for the API go out before the server stops ("Error logging to API" else)
+    if "prefect.logging.handlers" not in sys.modules:
+        return
+    try:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)
+    except Exception:  # noqa: BLE001 - logs are a convenience at this point
+        pass
+
+
 # --------------------------------------------------------------------------- Prefect's state folder
 
 def _sqlite_file(env) -> Path | None:
@@ -175,7 +195,9 @@ def temporary_server(env=os.environ):
         os.environ["PREFECT_API_URL"] = url
         yield url
     finally:
-        os.environ.pop("PREFECT_API_URL", None) if os.environ.get("PREFECT_API_URL") == url else None
+        _drain_prefect_logs()
+        if os.environ.get("PREFECT_API_URL") == url:
+            del os.environ["PREFECT_API_URL"]
         stop(proc)
         log.close()
 
