@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 SIDECAR_SUFFIX = ".registry-source"
+HEADER_BYTES = 3 * 4096  # DuckDB's file header and two database headers, before the first block
 
 
 class WarehouseCorrupt(Exception):
@@ -52,6 +53,11 @@ def check_published(db_path: str | Path) -> None:
         return
     try:
         with duckdb.connect(str(path), read_only=True) as con:
+            block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+            expected = HEADER_BYTES + int(block_size) * int(blocks)
+            if path.stat().st_size < expected:  # DuckDB reads lazily: a cut-off file opens fine
+                raise WarehouseCorrupt(path, f"file is {path.stat().st_size} bytes, its blocks need {expected}; "
+                                             f"文件被截断 / truncated")
             tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             if "runs" in tables:
                 con.execute("SELECT count(*), max(finished_at) FROM runs").fetchall()

@@ -165,6 +165,10 @@ def still_owns_lock(fd: int, lock_path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
+#: private copies of runs open in this process (several runs share a process in tests)
+_OPEN_COPIES: set[Path] = set()
+
+
 def private_copy_name(db_path: Path, run_id: str) -> Path:
     """The run's private copy: its own name, so a second run (after a deleted lock) can never
     take over or delete the copy a first run is writing (12.4)."""
@@ -179,6 +183,8 @@ def remove_leftover_copies(db_path: Path) -> None:
         rest = path.name[len(prefix):].removesuffix(".wal")
         pid = rest[1:].split("-", 1)[0] if rest.startswith("-") else ""
         if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue
+        if path in _OPEN_COPIES or path.with_name(path.name.removesuffix(".wal")) in _OPEN_COPIES:
             continue
         _remove(path)
 
@@ -336,7 +342,9 @@ class Warehouse:
             remove_leftover_copies(db_path)
             foreign = set_aside_foreign_wal(db_path)
             existed = db_path.exists()
+            _OPEN_COPIES.add(building)
             if existed:
+                recovery.check_published(db_path)  # issue 12.10: damaged → one sentence, before any copy
                 shutil.copyfile(db_path, building)
             try:
                 con = duckdb.connect(str(building))
@@ -365,6 +373,7 @@ class Warehouse:
                 con.close()
             _remove(building)
             _remove(_wal(building))
+            _OPEN_COPIES.discard(building)
             _release_lock(lock_fd)
             raise
         return cls(db_path, run_id, lock_fd, building, con, lock_path)
@@ -663,6 +672,7 @@ class Warehouse:
             self.abort()
             raise
         self.published = True
+        _OPEN_COPIES.discard(self.building)
         self._unlock()
 
     def _create_views(self) -> None:
@@ -682,6 +692,7 @@ class Warehouse:
         if not self.published:
             _remove(self.building)
             _remove(_wal(self.building))
+        _OPEN_COPIES.discard(self.building)
         self._unlock()
 
     def _unlock(self) -> None:
