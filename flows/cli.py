@@ -19,8 +19,18 @@ def _prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are operator mistakes too: one line, exit 2 (argparse prints the usage)."""
+
+    def error(self, message: str):
+        from flows.errors import OperatorError
+
+        raise OperatorError(f"命令参数有误：{message}（见 {self.prog} --help）",
+                            f"{message} (see {self.prog} --help)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="jixiao", description="预算绩效目标表 → DuckDB warehouse")
+    p = _Parser(prog="jixiao", description="预算绩效目标表 → DuckDB warehouse")
     sub = p.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="one ingestion run over every file under INBOX")
@@ -31,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="province of names such as 省财政厅 (default: %(default)s)")
     ingest.add_argument("--batch-size", type=int, default=100)
     ingest.add_argument("--no-wait", action="store_true", help="exit at once if another run holds the warehouse")
+    ingest.add_argument("--rebuild", action="store_true",
+                        help="set the warehouse file aside (renamed with a timestamp) and rebuild it from the "
+                             "inbox, reloading the registry from the file it was last loaded from")
     _review_options(ingest)
     _add_runner_args(ingest)
 
@@ -80,12 +93,31 @@ def _add_runner_args(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Operator mistakes and interruptions end here, as one line (issues 12.5, 12.11)."""
+    from flows.errors import OperatorError, report
+    from flows.lifetime import handle_signals, interrupted_exit
+
+    try:
+        with handle_signals():
+            return _main(argv)
+    except OperatorError as e:
+        return report(e)
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM (flows.lifetime.Interrupted)
+        return interrupted_exit(e)
+
+
+def _main(argv: list[str] | None) -> int:
+    from flows.errors import require_warehouse, validate_operator_input
+
     args = _parser().parse_args(argv)
     _prefect_env()
+    validate_operator_input(workers=getattr(args, "workers", None), year=getattr(args, "year", None),
+                            batch_size=getattr(args, "batch_size", None), cron=getattr(args, "cron", None),
+                            timezone=getattr(args, "timezone", None))
     if args.command == "summary":
         from warehouse.read import format_summary, summary
 
-        print(format_summary(summary(Path(args.db))))
+        print(format_summary(summary(require_warehouse(args.db))))
         return 0
     if args.command == "ingest":
         return _ingest(args)
@@ -97,7 +129,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _registry(args) -> int:
+    from flows.errors import OperatorError, require_writable_dir
     from transforms.registry import RegistryError
+
+    if not Path(args.file).is_file():
+        raise OperatorError(f"没有找到名单文件 {args.file}", f"no registry file at {args.file}")
+    require_writable_dir(Path(args.db).absolute().parent, "--db")
     from warehouse.read import format_summary, summary
     from warehouse.registry import load_registry
 
@@ -117,8 +154,11 @@ def _registry(args) -> int:
 
 
 def _export(args) -> int:
+    from flows.errors import require_warehouse, require_writable_dir
     from warehouse.export import export
 
+    require_warehouse(args.db)
+    require_writable_dir(args.dir, "export")
     try:
         written = export(args.db, args.dir, args.format)
     except FileNotFoundError as e:
@@ -133,6 +173,44 @@ def _ingest(args) -> int:
     if not Path(args.inbox).is_dir():
         print(f"jixiao: inbox {args.inbox} is not a folder", file=sys.stderr)
         return 2
+    from flows.errors import OperatorError, require_writable_dir
+    from flows.lifetime import check_prefect_home, temporary_server
+    from warehouse.recovery import WarehouseCorrupt, check_published
+
+    require_writable_dir(Path(args.db).absolute().parent, "--db")
+    check_prefect_home()  # issue 12.9: before Prefect starts, not 100 s later
+    try:
+        if args.rebuild:
+            _rebuild(args)
+        else:
+            check_published(args.db)  # issue 12.10: a damaged file is named before any run starts
+        with temporary_server():  # the run's own Prefect server, unless PREFECT_API_URL names one
+            return _run_ingest(args)
+    except WarehouseCorrupt as e:  # issue 12.10: one sentence, and the way back
+        raise OperatorError(e.zh, e.en) from None
+
+
+def _rebuild(args) -> None:
+    from warehouse.recovery import set_aside_for_rebuild
+    from warehouse.registry import load_registry
+
+    aside, source = set_aside_for_rebuild(Path(args.db))
+    if aside is not None:
+        print(f"jixiao: 原仓库文件已移到 {aside} / the warehouse file was set aside as {aside}", file=sys.stderr)
+    if source is None:
+        print("jixiao: 没有记录名单来源，重建后请重新导入名单 / no registry source recorded: "
+              "run `jixiao registry load` after the rebuild", file=sys.stderr)
+        return
+    if not Path(source["path"]).is_file():
+        print(f"jixiao: 名单文件 {source['path']} 已不存在，重建后请重新导入名单 / the registry file "
+              f"{source['path']} is gone: run `jixiao registry load` after the rebuild", file=sys.stderr)
+        return
+    n = load_registry(args.db, source["path"], province=source.get("province") or args.province)
+    print(f"jixiao: 名单已从 {source['path']} 重新导入（{n} 个应报部门） / registry reloaded from "
+          f"{source['path']} ({n} expected submitters)", file=sys.stderr)
+
+
+def _run_ingest(args) -> int:
     from flows.ingest import BUSY, configured
     from warehouse.read import format_summary
 
@@ -168,6 +246,16 @@ def nightly_deployment(args):
 
 
 def _serve(args) -> int:
+    from flows.errors import OperatorError, require_writable_dir
+
+    if not Path(args.inbox).is_dir():
+        raise OperatorError(f"收件箱 {args.inbox} 不是文件夹", f"inbox {args.inbox} is not a folder")
+    require_writable_dir(Path(args.db).absolute().parent, "--db")
+    if not os.environ.get("PREFECT_API_URL"):
+        # a temporary server would run the schedule where no worker, UI or operator can reach it
+        raise OperatorError("serve 需要一个常驻的 Prefect 服务器：先运行 prefect server start，再设置 PREFECT_API_URL",
+                            "serve needs a running Prefect server: start one (prefect server start) "
+                            "and set PREFECT_API_URL")
     from prefect import serve
 
     deployment = nightly_deployment(args)

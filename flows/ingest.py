@@ -22,6 +22,8 @@ import pandas as pd
 from intake.plan import plan
 from intake.scan import scan_inbox, utcnow
 from transforms.normalize import NormalizedBatch, NormalizeOptions, SourceFile
+from flows.lifetime import quiet_console
+from transforms.lifeline import STOPPING
 from transforms.pool import BatchPool, default_workers, pool_for, register, run_batch, unregister
 from transforms.review import load_review_config
 from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
@@ -42,7 +44,12 @@ class _Year:
         self.year = year
 
 
-@task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}", cache_policy=NO_CACHE)
+def _retry_unless_stopping(task, task_run, state) -> bool:
+    return not STOPPING.is_set()  # issue 12.5: a run being stopped does not retry its batches
+
+
+@task(retries=2, retry_delay_seconds=2, task_run_name="normalize-{label}", cache_policy=NO_CACHE,
+      retry_condition_fn=_retry_unless_stopping)
 def normalize_batch(files: list[SourceFile], options: NormalizeOptions, label: str,
                     pool_key: str | None = None, run_id: str = "") -> NormalizedBatch:
     """Extract + normalize + validate one batch: in the run's process pool when it has one,
@@ -144,7 +151,11 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
                                          "workers": workers, "runner": runner, "batch_size": batch_size})
         with clock.timed("publish"):
             wh.publish(counts)
-    except BaseException:
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # a signal: the CLI prints the one line, Prefect not its crash logs
+            quiet_console()
+        if pool_key:  # issue 12.5: a failed or interrupted run kills its workers, never waits for them
+            unregister(pool_key, terminate=True)
         wh.abort()
         raise
     finally:

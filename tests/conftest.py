@@ -13,6 +13,8 @@ _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="jixiao-prefect-"))
 os.environ["PREFECT_HOME"] = str(_PREFECT_HOME)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# the harness server needs more than 20 s to start on a busy 2-core machine (as the CLI allows it)
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "tests" / "cases"
@@ -23,7 +25,7 @@ SAMPLES = REPO / "samples" / "inbox"
 def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=120):  # 30 s is not enough on a busy machine
         yield
 
 

@@ -18,6 +18,7 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from transforms.normalize import NormalizedBatch, NormalizeOptions, SourceFile, normalize_batch
+from transforms.lifeline import STOPPING, die_with_parent
 
 PRELOAD = ["transforms._warm"]
 
@@ -41,17 +42,22 @@ class BatchPool:
         self.workers = max(1, int(workers))
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._terminated = False
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
                 ctx = mp.get_context("forkserver")
                 ctx.set_forkserver_preload(PRELOAD)
-                self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+                # issue 12.5: workers exit when the run's process dies (even by SIGKILL)
+                self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                                     initializer=die_with_parent, initargs=(os.getpid(),))
             return self._executor
 
     def submit(self, files: list[SourceFile], options: NormalizeOptions, run_id: str = "") -> Future:
         """A future of the batch's NormalizedBatch."""
+        if self._terminated:
+            raise RuntimeError("the run is stopping: its worker pool was terminated")
         if self.workers <= 1:
             fut: Future = Future()
             try:
@@ -70,6 +76,20 @@ class BatchPool:
                 self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
 
+    def terminate(self) -> None:
+        """Stop now (a signal, an aborted run): kill the workers, fail the batches in flight."""
+        with self._lock:
+            self._terminated = True
+            executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+            try:
+                proc.kill()
+            except (OSError, ValueError, AttributeError):  # already gone
+                pass
+        executor.shutdown(wait=False, cancel_futures=True)
+
     def __enter__(self) -> "BatchPool":
         return self
 
@@ -82,13 +102,29 @@ _POOLS: dict[str, BatchPool] = {}
 
 
 def register(key: str, pool: BatchPool) -> None:
+    STOPPING.clear()  # a new run (tests run several in one process)
     _POOLS[key] = pool
 
 
-def unregister(key: str) -> None:
+def unregister(key: str, terminate: bool = False) -> None:
+    """End the run's pool: wait for it (the run completed) or, with ``terminate``, kill it
+    (the run is being stopped; the batches still in flight are not retried)."""
+    if terminate:
+        STOPPING.set()
+        pool = _POOLS.get(key)  # stays registered, terminated: a task retry must not run in-process
+        if pool is not None:
+            pool.terminate()
+        return
     pool = _POOLS.pop(key, None)
     if pool is not None:
         pool.close()
+
+
+def terminate_all() -> None:
+    """Kill every pool of this process (the CLI's signal handling, issue 12.5)."""
+    STOPPING.set()
+    for pool in list(_POOLS.values()):
+        pool.terminate()
 
 
 def pool_for(key: str | None) -> BatchPool | None:

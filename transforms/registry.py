@@ -69,10 +69,40 @@ def _decode(data: bytes) -> str:
     raise RegistryError(["文件编码无法识别，请另存为 UTF-8 CSV / cannot decode the file (save it as UTF-8 CSV)"])
 
 
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 420700.0 → "420700"
+    return str(value)
+
+
+def _workbook_rows(data: bytes) -> list[list[str]]:
+    """The first sheet of an .xlsx registry (what the office keeps in Excel), cells as text."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - any unreadable workbook is the same problem for the clerk
+        raise RegistryError([f"无法读取 Excel 工作簿（{type(e).__name__}），请另存为 .xlsx 或 UTF-8 CSV / "
+                             "cannot read the workbook (save it as .xlsx or UTF-8 CSV)"]) from None
+    try:
+        sheet = wb.worksheets[0]
+        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
 def read_registry(path: str | Path, default_province: str | None = "湖北省") -> pd.DataFrame:
+    """A CSV or an .xlsx workbook (by content: an .xlsx is a zip), same columns either way."""
     path = Path(path)
-    reader = csv.reader(io.StringIO(_decode(path.read_bytes())))
-    rows = list(reader)
+    data = path.read_bytes()
+    if data[:4] == b"PK\x03\x04":
+        rows = _workbook_rows(data)
+    else:
+        rows = list(csv.reader(io.StringIO(_decode(data))))
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()  # trailing empty rows a workbook keeps
     if not rows:
         raise RegistryError(["文件为空 / the file is empty"])
     header = [clean_label(h) for h in rows[0]]

@@ -23,4 +23,7 @@ def load_registry(db_path: str | Path, csv_path: str | Path, province: str | Non
                         record_run=False) as wh:
         wh.replace_registry(frame)
         wh.publish()
+    from warehouse.recovery import remember_registry_source
+
+    remember_registry_source(wh.db_path, csv_path, province)  # for `jixiao ingest --rebuild` (12.10)
     return len(frame)

@@ -23,7 +23,7 @@ from intake.plan import PATH_FINDINGS, IntakeState
 from intake.scan import SCAN_COLUMNS
 from transforms.normalize import CORRECTION_COLUMNS
 from warehouse import models, writer
-from warehouse.publish import PrivateCopy, WarehouseBusy  # noqa: F401 - WarehouseBusy is re-exported
+from warehouse.publish import LockLost, PrivateCopy, WarehouseBusy  # noqa: F401 - re-exported
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,12 @@ class Warehouse:
         try:
             wh = cls(copy, record_run)
             con = copy.con
-            con.execute(models.RAW_DDL.read_text(encoding="utf-8"))
+            try:
+                con.execute(models.RAW_DDL.read_text(encoding="utf-8"))
+            except duckdb.Error as e:  # issue 12.10: a damaged published file, in one sentence
+                from warehouse import recovery
+
+                raise recovery.corrupt(copy.db_path, e) from None
             if copy.previous:  # the published file was in another storage format
                 _carry_over(con, copy.previous, drop=False)
                 copy.drop_previous()
@@ -119,6 +124,8 @@ class Warehouse:
                 started = con.execute("SELECT started_at FROM raw.runs WHERE run_id = ?", [run_id]).fetchall()
                 wh._write_run(status="running", started_at=started[0][0] if started else _utcnow(),
                               inbox=None if inbox is None else str(inbox), year_default=year_default)
+                if copy.foreign_wal:
+                    wh.record_stages({})  # the foreign WAL's sentence, also if the run records no stages
         except BaseException:
             copy.abort()
             raise
@@ -236,6 +243,8 @@ class Warehouse:
                 rows.append((self.run_id, k, float(v), None))
             else:
                 rows.append((self.run_id, k, None, None if v is None else str(v)))
+        if self._copy.foreign_wal:  # issue 12.7: whose writes were not kept
+            rows.append((self.run_id, "foreign_wal", None, self._copy.foreign_wal))
         frame = pd.DataFrame(rows, columns=["run_id", "key", "value", "text"])
         frame["value"] = frame["value"].astype("float64")
         frame["text"] = frame["text"].astype(object)

@@ -199,11 +199,11 @@ def test_killed_run_leaves_published_file_and_next_run_works(published):
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert out.returncode == -9, out.stderr
-    building = published.with_name(published.name + ".building")
-    assert building.exists()  # the leftover of the killed run
+    (building,) = published.parent.glob(published.name + ".building-*")  # the killed run's own copy
     assert digest(published) == before
     with Warehouse.open(published, "r2", "inbox", None, wait=False) as wh:  # the kernel freed the lock
         assert wh.intake_state().processed == {sha("x")}  # started from the published state, not the leftover
+        assert not building.exists()  # its process is dead: removed
         wh.publish({})
     assert count(published, "SELECT count(*) FROM raw.runs WHERE run_id = 'killed'") == 0
     assert count(published, "SELECT count(*) FROM files") == 1
