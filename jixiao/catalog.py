@@ -25,6 +25,11 @@ class Code:
 
 _CODES: list[Code] = [
     # extract: the file could not be read as a document (filled in by the normalize/catalog work)
+    # -- normalize: cells of an indicator grid the reader could not place (transforms/reader.py)
+    Code("column_unrecognized", "normalize", "warning", "栏目无法识别",
+         "{where}的栏目“{label}”不是可识别的绩效指标栏目，该列内容未入库，请核对表格栏目。"),
+    Code("cell_unplaced", "normalize", "warning", "单元格无法归入栏目",
+         "{where}的内容“{text}”不在任何栏目之下，未入库，请核对该行是否错位。"),
 ]
 
 CATALOG: dict[str, Code] = {c.code: c for c in _CODES}
