@@ -499,7 +499,7 @@ def _place_by_width(tbl, rows, grid_widths) -> list | None:
     widest = max((e[-1] for e in edges_per_row if e), default=0.0)
     if widest <= 0:
         return None
-    tolerance = max(widest * 0.012, 15.0)  # writers round each cell's width on its own
+    tolerance = max(widest * 0.002, 8.0)  # writers round each cell's width on its own, to a few twips
     if grid_widths and None not in grid_widths:
         lines, x = [0.0], 0.0
         for w in grid_widths:
