@@ -72,18 +72,22 @@ def read_forms(doc: ExtractedDocument) -> list[FormRecord]:
         table: Table = block
         first_title = next((i for i, p in enumerate(pending) if _is_title(p)), None)
         if current is None or first_title is not None or (_starts_form(table) and _has_content(current)):
-            # paragraphs below the previous form's table, before this form's title, are its own
-            # (填报人：… 联系电话：… under the table)
+            fields_from = 0
             if current is not None:
-                cut = first_title if first_title is not None else 0
+                # paragraphs below the previous form's table, before this form's title, are its
+                # own (填报人：… under the table); with no title paragraph (the title is a row of
+                # the new table) all of them are
+                cut = first_title if first_title is not None else len(pending)
                 _note_paragraph_fields(current, pending[:cut])
-                pending = pending[cut:]
+                fields_from = cut
             current = FormRecord(form_index=len(forms))
             forms.append(current)
             state = _FormState()
+        else:
+            fields_from = 0
         for text in pending:
             _note_title(current, text)
-        _note_paragraph_fields(current, pending)
+        _note_paragraph_fields(current, pending[fields_from:])
         pending = []
         # a nested table (inside a cell) is read for its content but must not move the
         # horizon of the grids around it
@@ -578,7 +582,10 @@ class _TableReader:
                     higher_changed = True
                 carried[role] = text
             elif cell is not None and cell.row < row:
-                carried[role] = text  # vertically merged: the origin's text
+                # vertically merged: the origin's text (an empty origin at the top of a continued
+                # table keeps the label it continues)
+                if text or higher_changed:
+                    carried[role] = text
             elif higher_changed:
                 carried[role] = ""
         basis = _key(t.at(row, role_col["basis"])) if "basis" in role_col else ""
