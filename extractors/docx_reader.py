@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import io
 import posixpath
+import re
 import struct
 import zipfile
 import zlib
@@ -42,9 +43,33 @@ W_TCPR, W_TRPR, W_GRIDSPAN, W_VMERGE, W_HMERGE = (
 W_GRIDBEFORE, W_TBLGRID, W_GRIDCOL, W_VAL = (
     qn("w:gridBefore"), qn("w:tblGrid"), qn("w:gridCol"), qn("w:val"))
 W_BODY = qn("w:body")
-# Content that is not part of the visible text: tracked deletions/moves, fallback copies.
-HIDDEN = (qn("w:del"), qn("w:moveFrom"), "{%s}Fallback" % nsmap.get(
-    "mc", "http://schemas.openxmlformats.org/markup-compatibility/2006"))
+W_TCW, W_TBLPR, W_TBLW, W_WBEFORE, W_W, W_TYPE = (
+    qn("w:tcW"), qn("w:tblPr"), qn("w:tblW"), qn("w:wBefore"), qn("w:w"), qn("w:type"))
+W_SYM, W_FONT, W_CHAR, W_TXBX = qn("w:sym"), qn("w:font"), qn("w:char"), qn("w:txbxContent")
+# Content that is not part of the visible text: tracked deletions and moves.
+HIDDEN = (qn("w:del"), qn("w:moveFrom"))
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+MC_ALTERNATE, MC_CHOICE, MC_FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
+# Namespaces whose markup this reader understands well enough to read text from: an
+# mc:Choice requiring only these is read, any other (w16se symbols, ink, 3D models) gives way
+# to its mc:Fallback. Exactly one branch of each mc:AlternateContent is kept.
+UNDERSTOOD = frozenset(nsmap.get(k) for k in ("w", "wp", "a", "pic", "r", "v", "o", "w10", "wps", "wpg",
+                                                "wpc", "wp14", "w14", "w15", "wne", "m", "mc")) | {
+    "http://schemas.microsoft.com/office/word/2010/wordml",
+    "http://schemas.microsoft.com/office/word/2012/wordml",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing",
+    "urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office",
+    "urn:schemas-microsoft-com:office:word",
+}
+# Strict Open XML (ISO 29500 strict) names the same elements in other namespaces, one to one:
+# http://purl.oclc.org/ooxml/X/Y is http://schemas.openxmlformats.org/X/2006/Y.
+_STRICT_NS = re.compile(rb"http://purl\.oclc\.org/ooxml/(\w+)/(\w+)")
+# Symbol-font code points (w:sym w:font="Symbol" w:char="F0B3") of the signs forms use.
+_SYMBOL_FONT = {0xB3: "≥", 0xA3: "≤", 0xB9: "≠", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0x3E: ">", 0x3C: "<",
+                0x3D: "=", 0x25: "%", 0xB0: "°", 0x2D: "-", 0xBE: "—"}
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -92,6 +117,8 @@ def _check_size(size: int) -> None:
 
 def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
     """Turn the bytes of word/document.xml into an ExtractedDocument."""
+    if b"purl.oclc.org/ooxml" in xml:
+        xml = to_transitional(xml)
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:65536]:
         raise ExtractError.of("unsafe_xml")
     try:
@@ -103,6 +130,7 @@ def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
         # a DOCTYPE the byte scan missed (after a long prolog, or in UTF-16): its entities were
         # never resolved (resolve_entities=False, load_dtd=False, no_network); refuse anyway
         raise ExtractError.of("unsafe_xml")
+    _resolve_alternate_content(root)
     for el in list(root.iter(*HIDDEN)):
         parent = el.getparent()
         if parent is not None:
@@ -110,9 +138,38 @@ def parse_document_xml(xml: bytes, source: str = "") -> ExtractedDocument:
     body = root.find(W_BODY)
     if body is None:
         raise ExtractError.of("corrupt", "no_body")
-    walker = _Walker()
+    walker = _Walker(text_boxes=b"txbxContent" in xml)
     walker.walk_blocks(body)
     return ExtractedDocument(blocks=walker.blocks, source=source)
+
+
+def to_transitional(xml: bytes) -> bytes:
+    """A Strict Open XML part with its namespaces renamed to the transitional ones."""
+    return _STRICT_NS.sub(rb"http://schemas.openxmlformats.org/\1/2006/\2", xml)
+
+
+def _resolve_alternate_content(root) -> None:
+    """Keep exactly one branch of every mc:AlternateContent, in its place: the first mc:Choice
+    whose required namespaces are all understood, else the mc:Fallback (else nothing)."""
+    for ac in list(root.iter(MC_ALTERNATE)):
+        parent = ac.getparent()
+        if parent is None:
+            continue
+        chosen = None
+        for branch in ac:
+            if branch.tag == MC_CHOICE:
+                prefixes = (branch.get("Requires") or "").split()
+                if prefixes and all(branch.nsmap.get(p) in UNDERSTOOD for p in prefixes):
+                    chosen = branch
+                    break
+            elif branch.tag == MC_FALLBACK:
+                chosen = branch
+                break
+        at = parent.index(ac)
+        parent.remove(ac)
+        if chosen is not None:
+            for k, child in enumerate(list(chosen)):
+                parent.insert(at + k, child)
 
 
 def _ole_error(data: bytes) -> ExtractError:
@@ -200,7 +257,8 @@ def _main_part_name(zf: zipfile.ZipFile) -> str:
         except (ExtractError, etree.XMLSyntaxError):
             rels = ()  # a broken or oversized relationships part: fall back to the usual name
         for rel in rels:
-            if rel.get("Type") == RT.OFFICE_DOCUMENT:
+            kind = rel.get("Type", "")
+            if kind == RT.OFFICE_DOCUMENT or to_transitional(kind.encode()).decode() == RT.OFFICE_DOCUMENT:
                 target = rel.get("Target", "").lstrip("/")
                 target = posixpath.normpath(target)
                 if target in names:
@@ -216,7 +274,7 @@ W_R = qn("w:r")
 def _paragraph_text(p) -> str:
     # one C-level pass; most cells hold a single run of text
     parts = []
-    for el in p.iter(W_T, W_TAB, W_BR, W_CR):
+    for el in p.iter(W_T, W_TAB, W_BR, W_CR, W_SYM):
         tag = el.tag
         if tag == W_T:
             text = el.text
@@ -226,22 +284,38 @@ def _paragraph_text(p) -> str:
             # w:tab also names tab stops inside w:pPr/w:tabs; only run-level tabs are text
             if el.getparent().tag == W_R:
                 parts.append("\t")
+        elif tag == W_SYM:
+            parts.append(_symbol(el))
         else:
             parts.append("\n")
     return parts[0] if len(parts) == 1 else "".join(parts)
 
 
+def _symbol(el) -> str:
+    """A w:sym character: ≥ typed from the Symbol font is w:char="F0B3" (private use + 0xF000)."""
+    try:
+        code = int(el.get(W_CHAR, ""), 16)
+    except ValueError:
+        return ""
+    if code >= 0xF000:
+        code -= 0xF000
+        font = (el.get(W_FONT) or "").lower()
+        return _SYMBOL_FONT.get(code, "") if font == "symbol" else ""
+    return chr(code) if 0x20 <= code < 0x110000 else ""
+
+
 def _cell_props(tc):
-    """(w:tcPr or None, gridSpan, vMerge element, hMerge element) in one pass over w:tcPr."""
+    """(w:tcPr or None, gridSpan, vMerge element, hMerge element, has gridSpan) in one pass over w:tcPr."""
     tcpr = None
     for child in tc:  # w:tcPr is the first child when present
         tcpr = child if child.tag == W_TCPR else tc.find(W_TCPR)
         break
-    span, vmerge, hmerge = 1, None, None
+    span, vmerge, hmerge, spanned = 1, None, None, False
     if tcpr is not None:
         for el in tcpr:
             tag = el.tag
             if tag == W_GRIDSPAN:
+                spanned = True
                 try:
                     span = int(el.get(W_VAL, 1))
                 except ValueError:
@@ -250,19 +324,45 @@ def _cell_props(tc):
                 vmerge = el
             elif tag == W_HMERGE:
                 hmerge = el
-    return tcpr, max(1, span), vmerge, hmerge
+    return tcpr, max(1, span), vmerge, hmerge, spanned
+
+
+def _measure(el, reference: float | None = None) -> float | None:
+    """A w:tcW / w:tblW / w:wBefore width in twips; None when it is auto, nil or unreadable.
+    Percentages (w:type="pct": fiftieths of a percent, or "50%") need the table width."""
+    if el is None:
+        return None
+    kind = el.get(W_TYPE, "dxa")
+    raw = (el.get(W_W) or "").strip()
+    if kind in ("auto", "nil") or not raw:
+        return None
+    try:
+        if kind == "pct":
+            share = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw) / 5000
+            return share * reference if reference else None
+        for suffix, twips in (("mm", 56.6929), ("cm", 566.929), ("in", 1440.0), ("pt", 20.0), ("pc", 240.0),
+                              ("pi", 240.0)):
+            if raw.endswith(suffix):  # Strict Open XML writes universal measures
+                return float(raw[:-len(suffix)]) * twips
+        return float(raw)
+    except ValueError:
+        return None
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, text_boxes: bool = False) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.n_tables = 0
+        self.text_boxes = text_boxes  # the part has w:txbxContent somewhere
 
     def walk_blocks(self, container) -> None:
         for child in container:
             tag = child.tag
             if tag == W_P:
+                boxes = self._take_text_boxes(child) if self.text_boxes else ()
                 self.blocks.append(Paragraph(len(self.blocks), _paragraph_text(child)))
+                for box in boxes:  # a text box anchored in the paragraph: its tables are tables
+                    self.walk_blocks(box)
             elif tag == W_TBL:
                 nested: list[Table] = []
                 table = self.read_table(child, None, nested)
@@ -275,24 +375,58 @@ class _Walker:
             elif tag == W_CUSTOMXML:
                 self.walk_blocks(child)
 
+    @staticmethod
+    def _take_text_boxes(p) -> list:
+        """The outermost w:txbxContent inside paragraph p, detached so that the paragraph's own
+        text leaves them out."""
+        boxes = []
+        for box in list(p.iter(W_TXBX)):
+            if any(a.tag == W_TXBX for a in box.iterancestors(W_TXBX)):
+                continue  # inside another box: walked with it
+            boxes.append(box)
+        for box in boxes:
+            box.getparent().remove(box)
+        return boxes
+
     def read_table(self, tbl, parent, nested_out: list[Table]) -> Table:
         index = self.n_tables
         self.n_tables += 1
+        grid = tbl.find(W_TBLGRID)
+        grid_widths = []
+        if grid is not None:
+            for gc in grid.iterchildren(W_GRIDCOL):
+                grid_widths.append(_measure(gc))
+        rows = []  # per w:tr: (grid columns before, [(tc, span, vmerge, hmerge)])
+        any_span = False
+        for tr in _children(tbl, W_TR):
+            before = _int_val(tr.find(W_TRPR), W_GRIDBEFORE, 0)
+            tcs = []
+            for tc in _children(tr, W_TC):
+                tcpr, span, vmerge, hmerge, spanned = _cell_props(tc)
+                any_span = any_span or spanned
+                tcs.append((tc, tcpr, span, vmerge, hmerge))
+            rows.append((tr, before, tcs))
+        placed = None
+        if not grid_widths or (not any_span and _ragged(rows, len(grid_widths))):
+            # WPS / LibreOffice / generated files: no w:tblGrid, or no w:gridSpan although rows
+            # hold different numbers of cells: the grid comes from the cell widths
+            placed = _place_by_width(tbl, rows, grid_widths)
         cells: list[Cell] = []
         owner_above: dict[int, int] = {}
         n_rows = 0
         max_col = 0
-        for r, tr in enumerate(_children(tbl, W_TR)):
+        for r, (tr, before, tcs) in enumerate(rows):
             n_rows = r + 1
-            col = _int_val(tr.find(W_TRPR), W_GRIDBEFORE, 0)
+            col = before
             owner_here: dict[int, int] = {}
-            for tc in _children(tr, W_TC):
-                tcpr, span, vmerge, hmerge = _cell_props(tc)
+            for k, (tc, tcpr, span, vmerge, hmerge) in enumerate(tcs):
+                if placed is not None:
+                    col, span = placed[r][k]
                 if hmerge is not None and hmerge.get(W_VAL) != "restart" and cells and cells[-1].row == r:
                     # legacy horizontal merge: widen the cell to the left
                     cells[-1].col_span += span
-                    for k in range(col, col + span):
-                        owner_here[k] = len(cells) - 1
+                    for c in range(col, col + span):
+                        owner_here[c] = len(cells) - 1
                     col += span
                     continue
                 if vmerge is not None and vmerge.get(W_VAL) != "restart" and col in owner_above:
@@ -301,13 +435,13 @@ class _Walker:
                 else:
                     i = len(cells)
                     cells.append(Cell(r, col, 1, span, self.cell_text(tc, (index, r, col), nested_out)))
-                for k in range(col, col + span):
-                    owner_here[k] = i
+                for c in range(col, col + span):
+                    owner_here[c] = i
                 col += span
+                max_col = max(max_col, col)
             max_col = max(max_col, col)
             owner_above = owner_here
-        grid = tbl.find(W_TBLGRID)
-        n_grid = len(grid.findall(W_GRIDCOL)) if grid is not None else 0
+        n_grid = len(grid_widths)
         return Table(index, n_rows, max(max_col, n_grid if cells else 0), cells, parent)
 
     def cell_text(self, tc, where, nested_out: list[Table]) -> str:
@@ -330,6 +464,68 @@ class _Walker:
                     self._cell_blocks(content, where, nested_out, paras)
             elif tag == W_CUSTOMXML:
                 self._cell_blocks(child, where, nested_out, paras)
+
+
+def _ragged(rows, n_grid: int) -> bool:
+    """Rows whose cells (counted one grid column each) do not fill the grid the same way."""
+    counts = {before + len(tcs) for _, before, tcs in rows if tcs}
+    return len(counts) > 1 or (bool(counts) and counts != {n_grid})
+
+
+def _place_by_width(tbl, rows, grid_widths) -> list | None:
+    """(col, span) of every w:tc from the cell widths: the edges of all rows, snapped to the
+    w:tblGrid lines when there are any, else clustered into grid lines. None when a width is
+    missing (then cells are counted, as before)."""
+    tblpr = tbl.find(W_TBLPR)
+    table_w = _measure(tblpr.find(W_TBLW)) if tblpr is not None else None
+    if table_w is None and grid_widths and None not in grid_widths:
+        table_w = sum(grid_widths)
+    edges_per_row = []
+    for tr, before, tcs in rows:
+        trpr = tr.find(W_TRPR)
+        x = _measure(trpr.find(W_WBEFORE), table_w) if trpr is not None and trpr.find(W_WBEFORE) is not None else 0.0
+        if x is None:
+            return None
+        if before and grid_widths and None not in grid_widths and not x:
+            x = float(sum(grid_widths[:before]))
+        edges = [x]
+        for tc, tcpr, *_ in tcs:
+            w = _measure(tcpr.find(W_TCW), table_w) if tcpr is not None else None
+            if w is None or w <= 0:
+                return None
+            x += w
+            edges.append(x)
+        edges_per_row.append(edges)
+    widest = max((e[-1] for e in edges_per_row if e), default=0.0)
+    if widest <= 0:
+        return None
+    tolerance = max(widest * 0.002, 8.0)  # writers round each cell's width on its own, to a few twips
+    if grid_widths and None not in grid_widths:
+        lines, x = [0.0], 0.0
+        for w in grid_widths:
+            x += w
+            lines.append(x)
+    else:
+        lines = []
+        for x in sorted(x for e in edges_per_row for x in e):
+            if lines and x - lines[-1][-1] <= tolerance:
+                lines[-1].append(x)
+            else:
+                lines.append([x])
+        lines = [sum(group) / len(group) for group in lines]
+
+    def nearest(x: float) -> int:
+        return min(range(len(lines)), key=lambda i: abs(lines[i] - x))
+
+    placed = []
+    for edges in edges_per_row:
+        row, left = [], nearest(edges[0]) if edges else 0
+        for x in edges[1:]:
+            right = max(nearest(x), left + 1)
+            row.append((left, right - left))
+            left = right
+        placed.append(row)
+    return placed
 
 
 def _children(el, tag):

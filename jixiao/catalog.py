@@ -139,6 +139,11 @@ _CODES: list[Code] = [
     _c("file_loaded", "publish", "info", "已入库", "已入库（{forms} 张表）。"),
     _c("file_loaded_with_warnings", "publish", "info", "已入库（有警告）",
        "已入库（{forms} 张表），有 {warnings} 条警告，详见 quality_issues。"),
+    # -- normalize: cells of an indicator grid the reader could not place (transforms/reader.py)
+    _c("column_unrecognized", "normalize", "warning", "栏目无法识别",
+       "{where}的栏目“{label}”不是可识别的绩效指标栏目，该列内容未入库，请核对表格栏目。"),
+    _c("cell_unplaced", "normalize", "warning", "单元格无法归入栏目",
+       "{where}的内容“{text}”不在任何栏目之下，未入库，请核对该行是否错位。"),
 ]
 
 CATALOG: dict[str, Code] = {c.code: c for c in _CODES}

@@ -22,6 +22,7 @@ fixed ids; the same ``Document`` always gives the same bytes.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import zipfile
@@ -56,7 +57,9 @@ class Run:
 
 @dataclass(frozen=True)
 class Break:
-    """A line break (w:br) inside a paragraph."""
+    """A line break (w:br) inside a paragraph; page=True: a page break (w:br w:type="page")."""
+
+    page: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Table:
     widths: Sequence[int]  # twips, one per grid column (w:gridCol)
     rows: list  # list[list[Cell]]
     borders: bool = True
+    header_rows: int = 0  # the first rows repeat on every page (w:tblHeader)
 
 
 @dataclass
@@ -261,7 +265,9 @@ def _para_el(parent, para: Para, ids: _Ids):
         if isinstance(item, Run):
             _run_el(p, item, para, ids)
         elif isinstance(item, Break):
-            _el(_el(p, "r"), "br")
+            br = _el(_el(p, "r"), "br")
+            if item.page:
+                br.set(_w("type"), "page")
         elif isinstance(item, Bookmark):
             bid = ids.next()
             _el(p, "bookmarkStart", id=bid, name=item.name)
@@ -321,6 +327,8 @@ def _table_el(table: Table, ids: _Ids):
     occupied: list = [None] * n
     for r, row in enumerate(table.rows):
         tr = _el(tbl, "tr")
+        if r < table.header_rows:
+            _el(_el(tr, "trPr"), "tblHeader")
         cells = list(row)
         g = 0
         while g < n:
@@ -435,7 +443,137 @@ def save(doc: Document, path: "str | Path") -> bytes:
     return data
 
 
+# --------------------------------------------------------------------------- other writers
+
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+W16SE_NS = "http://schemas.microsoft.com/office/word/2015/wordml/symex"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+V_NS = "urn:schemas-microsoft-com:vml"
+WRITERS = ("word", "wps", "wps_grid", "strict")
+
+
+def rewrite(data: bytes, writer: str = "word", text_box: bool = False, seed: int = 0) -> bytes:
+    """The same document as another writer saves it.
+
+    * ``wps``: what WPS Office and some exporters write — no w:tblGrid and no w:gridSpan (the
+      grid is only in the cell widths), ``w:vMerge w:val="continue"``, runs split inside
+      numbers (``10`` + ``36.06万元``), runs wrapped in ``mc:AlternateContent`` (a w14 choice
+      and its fallback, both holding the text; or a w16se symbol choice whose text is only in
+      the fallback), ``w14:paraId`` attributes on paragraphs and rows.
+    * ``wps_grid``: the same, but the w:tblGrid is kept (spans are lost, the grid lines stay).
+    * ``strict``: Strict Open XML namespaces (http://purl.oclc.org/ooxml/…) in every part.
+    * ``text_box``: every body-level table is moved into a text box (a DrawingML shape with a
+      VML fallback copy, as Word writes it).
+    """
+    import random
+    import re as _re
+
+    if writer == "word" and not text_box:
+        return data
+    rnd = random.Random(seed)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    if text_box:
+        _into_text_boxes(root)
+    if writer in ("wps", "wps_grid"):
+        _as_wps(root, rnd, keep_grid=writer == "wps_grid")
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if writer == "strict":
+        pattern = _re.compile(rb"http://schemas\.openxmlformats\.org/(\w+)/2006/(\w+)")
+
+        def strict(m):
+            return m.group(0) if m.group(1) == b"package" else b"http://purl.oclc.org/ooxml/" + m.group(1) + b"/" + m.group(2)
+        parts = {name: (pattern.sub(strict, body) if name.endswith((".xml", ".rels")) else body)
+                 for name, body in parts.items()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, body in parts.items():
+            zi = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def _as_wps(root, rnd, keep_grid: bool) -> None:
+    for tbl in list(root.iter(_w("tbl"))):
+        grid = tbl.find(_w("tblGrid"))
+        if grid is not None and not keep_grid:
+            tbl.remove(grid)
+    for el in list(root.iter(_w("gridSpan"))):
+        el.getparent().remove(el)
+    for el in root.iter(_w("vMerge")):
+        if el.get(_w("val")) is None:
+            el.set(_w("val"), "continue")
+    n = 0
+    for el in root.iter(_w("p"), _w("tr")):
+        n += 1
+        el.set(f"{{{W14_NS}}}paraId", f"{0x10000000 + n:08X}")
+        el.set(f"{{{W14_NS}}}textId", "77777777")
+    for r in list(root.iter(_w("r"))):
+        t = r.find(_w("t"))
+        if t is None or not t.text or r.getparent() is None:
+            continue
+        how = rnd.random()
+        if how < 0.3 and len(t.text) >= 2:  # one run in two: "10" + "36.06万元"
+            cut = rnd.randint(1, len(t.text) - 1)
+            second = copy.deepcopy(r)
+            second.find(_w("t")).text = t.text[cut:]
+            t.text = t.text[:cut]
+            for x in (t, second.find(_w("t"))):
+                x.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            r.addnext(second)
+        elif how < 0.4:  # a w14 choice and its fallback, both with the text
+            ac = etree.Element(f"{{{MC_NS}}}AlternateContent", nsmap={"mc": MC_NS, "w14": W14_NS})
+            choice = etree.SubElement(ac, f"{{{MC_NS}}}Choice", Requires="w14")
+            fallback = etree.SubElement(ac, f"{{{MC_NS}}}Fallback")
+            r.addprevious(ac)
+            choice.append(copy.deepcopy(r))
+            fallback.append(r)
+        elif how < 0.45:  # a symbol choice nobody understands: the text is in the fallback only
+            ac = etree.Element(f"{{{MC_NS}}}AlternateContent", nsmap={"mc": MC_NS, "w16se": W16SE_NS})
+            choice = etree.SubElement(ac, f"{{{MC_NS}}}Choice", Requires="w16se")
+            fallback = etree.SubElement(ac, f"{{{MC_NS}}}Fallback")
+            r.addprevious(ac)
+            sym = etree.SubElement(etree.SubElement(choice, _w("r")), f"{{{W16SE_NS}}}symEx")
+            sym.set(f"{{{W16SE_NS}}}font", "Segoe UI Emoji")
+            sym.set(f"{{{W16SE_NS}}}char", "2705")
+            fallback.append(r)
+
+
+def _into_text_boxes(root) -> None:
+    body = root.find(_w("body"))
+    for tbl in [c for c in body if c.tag == _w("tbl")]:
+        p = etree.Element(_w("p"))
+        tbl.addprevious(p)
+        r = etree.SubElement(p, _w("r"))
+        ac = etree.SubElement(r, f"{{{MC_NS}}}AlternateContent", nsmap={"mc": MC_NS, "wps": WPS_NS, "wp": WP_NS,
+                                                                          "a": A_NS, "v": V_NS})
+        choice = etree.SubElement(ac, f"{{{MC_NS}}}Choice", Requires="wps")
+        anchor = etree.SubElement(etree.SubElement(choice, _w("drawing")), f"{{{WP_NS}}}anchor")
+        etree.SubElement(anchor, f"{{{WP_NS}}}extent", cx="6000000", cy="8000000")
+        etree.SubElement(anchor, f"{{{WP_NS}}}docPr", id="1", name="文本框 1")
+        data = etree.SubElement(etree.SubElement(anchor, f"{{{A_NS}}}graphic"), f"{{{A_NS}}}graphicData",
+                                uri=WPS_NS)
+        box = etree.SubElement(etree.SubElement(etree.SubElement(data, f"{{{WPS_NS}}}wsp"), f"{{{WPS_NS}}}txbx"),
+                               _w("txbxContent"))
+        fallback = etree.SubElement(ac, f"{{{MC_NS}}}Fallback")
+        shape = etree.SubElement(etree.SubElement(fallback, _w("pict")), f"{{{V_NS}}}shape",
+                                 style="width:470pt;height:630pt")
+        vbox = etree.SubElement(etree.SubElement(shape, f"{{{V_NS}}}textbox"), _w("txbxContent"))
+        body.remove(tbl)
+        vbox.append(copy.deepcopy(tbl))
+        etree.SubElement(vbox, _w("p"))
+        box.append(tbl)
+        etree.SubElement(box, _w("p"))
+
+
 __all__ = [
+    "rewrite", "WRITERS",
     "Run", "Break", "Bookmark", "Para", "Content", "Cell", "Table", "Document", "Text",
     "content", "text_of", "lines_br", "with_bookmark", "in_sdt", "inserted", "C", "P",
     "build", "save", "W_NS", "FIXED_DATE",

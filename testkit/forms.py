@@ -96,6 +96,12 @@ class DepartmentForm:
     funding_year_labels: "tuple | None" = None  # default ('2022年', '2023年')
     annual_year_labels: "tuple | None" = None  # default ('2022 年', '2023 年')
     labels: dict = field(default_factory=dict)  # override fixed layout labels
+    fields_line: "str | None" = None  # 填报人：… 联系电话：… written in a paragraph below the table
+    line_filer: "str | None" = None  # what fields_line states (expected when the table's cell is empty)
+    line_phone: "str | None" = None
+    split_annual: "int | None" = None  # continue the annual grid in a second table after this many rows
+    split_header: str = "repeat"  # the continuation: repeat | tblheader (marked w:tblHeader) | none
+    restate: bool = True  # its first row restates the level labels
 
     @property
     def budget_year(self) -> int:
@@ -104,8 +110,8 @@ class DepartmentForm:
     @property
     def amount_factor(self) -> float:
         """万元 per unit of the form's amounts."""
-        unit = clean(self.unit_line)
-        return 1.0 if "万元" in unit else 0.0001 if unit.endswith("元") else 1.0
+        unit = clean(self.unit_line) or clean(self.labels.get("current", ""))
+        return MONEY_FACTOR.get(_money_unit(unit), 1.0)
 
 
 @dataclass
@@ -124,6 +130,18 @@ class ProjectForm:
     merge: str = "vmerge"
     labels: dict = field(default_factory=dict)
     split_annual: "int | None" = None  # continue the annual grid in a second table after this many rows
+    split_header: str = "repeat"  # repeat | tblheader | none
+    restate: bool = True
+
+
+MONEY_FACTOR = {"万元": 1.0, "元": 0.0001, "亿元": 10000.0}
+
+
+def _money_unit(text: str) -> str:
+    for unit in ("万元", "亿元", "元"):
+        if unit in (text or ""):
+            return unit
+    return "万元"
 
 
 # --------------------------------------------------------------------------- layout
@@ -262,21 +280,40 @@ def department_document(f: DepartmentForm) -> Document:
     rows.append([C(L["annual_goal"], colspan=2), C(f.annual_goal, colspan=8)])
 
     an = flatten(f.annual, 2)
-    an_labels = _label_cells(an, f.merge)
-    head = [C(L["an_grid"], rowspan=3 + len(an)), C(L["l1"], rowspan=3), C(L["l2"], rowspan=3), C(L["l3"], rowspan=3)]
-    head += [C(""), C(L["value"], colspan=3)] if f.header_sliver else [C(L["value"], colspan=4)]
-    head += [C(L["basis"], rowspan=3), C(L["category"], rowspan=3)]
-    rows.append(head)
-    rows.append([C(L["history_values"], colspan=3), C(L["expected"], rowspan=2)])
-    rows.append([C(ay[0], colspan=2), C(ay[1])])
-    for (_, ind), labels in zip(an, an_labels):
-        assert len(ind.values) == 3, ind
-        v = ind.values
-        rows.append(labels + [C(ind.name), C(v[0], colspan=2), C(v[1]), C(v[2]), C(ind.basis), C(ind.category)])
+    grouped = _group_rows(an)
+    parts = [grouped[:f.split_annual], grouped[f.split_annual:]] if f.split_annual else [grouped]
+    tables = [rows]
+    for k, part in enumerate(parts):
+        out = rows if k == 0 else []
+        header = k == 0 or f.split_header != "none"
+        n = (3 if header else 0) + len(part)
+        label = C(L["an_grid"] if k == 0 or f.restate else "", rowspan=n)
+        if header:
+            head = [label, C(L["l1"], rowspan=3), C(L["l2"], rowspan=3), C(L["l3"], rowspan=3)]
+            head += [C(""), C(L["value"], colspan=3)] if f.header_sliver else [C(L["value"], colspan=4)]
+            head += [C(L["basis"], rowspan=3), C(L["category"], rowspan=3)]
+            out.append(head)
+            out.append([C(L["history_values"], colspan=3), C(L["expected"], rowspan=2)])
+            out.append([C(ay[0], colspan=2), C(ay[1])])
+        levels = _level_cells(part, f.merge, restate=k == 0 or f.restate)
+        for j, ((_, _, ind), level) in enumerate(zip(part, levels)):
+            assert len(ind.values) == 3, ind
+            v = ind.values
+            row = [label] if not header and j == 0 else []
+            out.append(row + [c for c in level if c is not None]
+                       + [C(ind.name), C(v[0], colspan=2), C(v[1]), C(v[2]), C(ind.basis), C(ind.category)])
+        if k:
+            tables.append(out)
 
     blocks = [P(t) for t in f.before]
-    blocks += [P(f.title, align="center", bold=True, size=16), P(f.unit_line, align="right"),
-               Table(DEPT_WIDTHS, rows)]
+    blocks += [P(f.title, align="center", bold=True, size=16)]
+    if f.unit_line:
+        blocks.append(P(f.unit_line, align="right"))
+    blocks.append(Table(DEPT_WIDTHS, tables[0]))
+    for more in tables[1:]:
+        blocks += [P(""), Table(DEPT_WIDTHS, more, header_rows=3 if f.split_header == "tblheader" else 0)]
+    if f.fields_line:
+        blocks.append(P(f.fields_line))
     blocks += [P(t) for t in f.trailing]
     return Document(blocks, title=f.title)
 
@@ -305,12 +342,13 @@ def project_document(f: ProjectForm) -> Document:
                  C(L["value"], colspan=3), C(L["standard"], rowspan=2)])
     rows.append([C(L["y2"]), C(L["y1"]), C(L["y0"])])
     an = flatten(f.annual, 3)
-    if f.split_annual:  # after a page break: a second table, header repeated, labels re-emitted
+    if f.split_annual:  # after a page break: a second table, header repeated (or not), labels re-emitted (or not)
         head = rows[-2:]
         grouped = _group_rows(an)
-        tables = [rows, list(head)]
-        for part, out in ((grouped[:f.split_annual], tables[0]), (grouped[f.split_annual:], tables[1])):
-            for (_, _, ind), level in zip(part, _level_cells(part, f.merge)):
+        tables = [rows, list(head) if f.split_header != "none" else []]
+        for k, (part, out) in enumerate(((grouped[:f.split_annual], tables[0]),
+                                         (grouped[f.split_annual:], tables[1]))):
+            for (_, _, ind), level in zip(part, _level_cells(part, f.merge, restate=k == 0 or f.restate)):
                 v = ind.values
                 out.append([c for c in level if c is not None]
                            + [C(ind.name), C(v[0]), C(v[1]), C(v[2]), C(ind.basis)])
@@ -324,7 +362,7 @@ def project_document(f: ProjectForm) -> Document:
     blocks = [P(f.annex)] if f.annex else []
     blocks += [P(f.title, align="center", bold=True, size=14), Table(PROJ_WIDTHS, tables[0])]
     for more in tables[1:]:
-        blocks += [P(""), Table(PROJ_WIDTHS, more)]
+        blocks += [P(""), Table(PROJ_WIDTHS, more, header_rows=2 if f.split_header == "tblheader" else 0)]
     blocks += [P(t) for t in f.trailing]
     return Document(blocks, title=f.title)
 
@@ -393,6 +431,20 @@ def _carry(flat, merge):
         yield [current[i] for i in range(len(labels))], ind
 
 
+# A header field holding one of these was left empty (the reader must say so, truly).
+FIELD_PLACEHOLDERS = ("——", "—", "/", "无", "空")
+
+
+def _filled(x: "Text | None") -> "str | None":
+    c = clean_or_none(x)
+    return None if c in FIELD_PLACEHOLDERS else c
+
+
+def _planted(style) -> list:
+    """Reader findings a style plants: a column no reader can name is reported."""
+    return ["column_unrecognized"] if UNKNOWN_COLUMN in style.columns else []
+
+
 def _submission(form_type, layout, region: Region, **fields):
     sub = {"form_type": form_type, "layout": layout}
     for k in ("department", "filer", "phone", "project_name", "project_code", "supervising_department",
@@ -437,7 +489,7 @@ def expected_department(f: DepartmentForm, region: Region) -> dict:
             indicators.append(_indicator("annual", None, labels, ind, False, years[k], k == 2, raw))
     return {
         "submission": _submission("department", "hubei_department", region, department=clean(f.department),
-                                  filer=clean_or_none(f.filer), phone=clean_or_none(f.phone)),
+                                  filer=_filled(f.filer) or f.line_filer, phone=_filled(f.phone) or f.line_phone),
         "budget_year": y,
         "funding": funding,
         "goals": goals,
@@ -488,7 +540,8 @@ class Task:
 NATIONAL_WORDS = {
     "l1": "一级指标", "l2": "二级指标", "l3": "三级指标", "value": "指标值", "basis": "指标值确定依据",
     "value_type": "指标值类型", "unit": "计量单位", "symbol": "计算符号", "explain": "指标解释",
-    "score": "评（扣）分标准", "weight": "分值", "note": "备注",
+    "score": "评（扣）分标准", "weight": "分值", "note": "备注", "value_note": "指标值说明",
+    "source": "指标来源", "unknown": "牵头处室",
     # field and block labels
     "department": "部门（单位）名称", "tasks": "年度主要任务", "task": "任务名称", "content": "主要内容",
     "money": "预算金额", "task_total": "金额合计", "annual_goal": "年度总体目标",
@@ -496,10 +549,12 @@ NATIONAL_WORDS = {
     "year_total": "年度资金总额：", "year_fiscal": "其中：财政拨款", "year_other": "其他资金",
     "long_term_goal": "中长期目标", "project_annual_goal": "年度目标",
 }
-EXTRA_COLUMNS = ("value_type", "unit", "symbol", "explain", "score", "weight", "note")
+EXTRA_COLUMNS = ("value_type", "unit", "symbol", "explain", "score", "weight", "note", "value_note", "source")
+# A column no reader can name: its cells must not load, and it is reported (column_unrecognized).
+UNKNOWN_COLUMN = "unknown"
 # What the noise columns hold (never read back).
 _NOISE = {"value_type": "定量", "explain": "反映任务完成情况", "score": "完成得满分，否则酌情扣分",
-          "weight": "10", "note": ""}
+          "weight": "10", "note": "", "source": "部门预算", "unknown": "规划财务科"}
 # 计算符号 → comparator, as the issue specifies it (written here by hand, not imported).
 SYMBOLS = {"≥": ">=", "≤": "<=", "=": "=", "＝": "=", ">": ">", "<": "<", "＞": ">", "＜": "<",
            "大于等于": ">=", "小于等于": "<="}
@@ -523,6 +578,11 @@ class NationalStyle:
     # 一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值 with 中期 left, 年度 right (both trees
     # must then have the same 一级 labels, in the same order)
     side_by_side: bool = False
+    split_header: str = "repeat"  # the continued table: repeat | tblheader | none (rows only)
+    restate: bool = True  # the continued table's first row restates the level labels
+    fields_line: "str | None" = None  # 填报人：… 联系电话：… in a paragraph below the table
+    filer: "str | None" = None  # what fields_line states (expected)
+    phone: "str | None" = None
 
     def word(self, key: str) -> Text:
         return self.words.get(key, NATIONAL_WORDS.get(key, key))
@@ -576,11 +636,13 @@ def _group_rows(flat) -> list:
     return out
 
 
-def _level_cells(rows, merge: str) -> list:
-    """Per row, per level: the Cell to write, or None where a vertical merge continues."""
+def _level_cells(rows, merge: str, restate: bool = True) -> list:
+    """Per row, per level: the Cell to write, or None where a vertical merge continues.
+    restate=False: the first row of a continued table leaves the labels it continues empty."""
     out = []
     for j, (path, starts, _) in enumerate(rows):
         # a group also starts on the first row of a table part (a continuation re-emits it)
+        own = starts
         starts = [True] * len(starts) if j == 0 else starts
         cells = []
         for i, label in enumerate(path):
@@ -589,7 +651,8 @@ def _level_cells(rows, merge: str) -> list:
                 while (merge == "vmerge" and j + span < len(rows)
                        and not any(rows[j + span][1][: i + 1])):
                     span += 1
-                cells.append(C(label, rowspan=span))
+                continued = j == 0 and not restate and not any(own[: i + 1]) and merge != "repeat"
+                cells.append(C("" if continued else label, rowspan=span))
             else:
                 cells.append(None if merge == "vmerge" else C("") if merge == "blank" else C(label))
         out.append(cells)
@@ -603,6 +666,7 @@ def _grid_parts(tree, style: NationalStyle, label: Text, body: int, split: "int 
     cols = list(style.columns)
     extra = body - len(cols)
     out = []
+    long_term = "中长期" in text_of(label)
     for k, part in enumerate(parts):
         table_rows = []
         n_data = len(part) + (1 if style.empty_rows and k == len(parts) - 1 else 0)
@@ -610,13 +674,19 @@ def _grid_parts(tree, style: NationalStyle, label: Text, body: int, split: "int 
         if style.grid_label == "section" and k == 0:
             table_rows.append([C(label, colspan=body + 1)])
             left_label = ""
-        head = [C(left_label, rowspan=1 + n_data)]
-        for c, key in enumerate(cols):
-            head.append(C(style.word(key), colspan=1 + (extra if c == len(cols) - 1 else 0)))
-        table_rows.append(head)
-        levels = _level_cells(part, style.merge)
-        for (path, _, ind), level in zip(part, levels):
-            row = []
+        header = k == 0 or style.split_header != "none"
+        left = C(left_label, rowspan=(1 if header else 0) + n_data)
+        if header:
+            head = [left]
+            for c, key in enumerate(cols):
+                word = style.word(key)
+                if key == "value" and long_term and "年度" in text_of(word):
+                    word = "指标值"  # 年度指标值 heads only an annual grid
+                head.append(C(word, colspan=1 + (extra if c == len(cols) - 1 else 0)))
+            table_rows.append(head)
+        levels = _level_cells(part, style.merge, restate=k == 0 or style.restate)
+        for j, ((path, _, ind), level) in enumerate(zip(part, levels)):
+            row = [left] if not header and j == 0 else []
             for c, key in enumerate(cols):
                 span = 1 + (extra if c == len(cols) - 1 else 0)
                 if key in ("l1", "l2"):
@@ -626,13 +696,16 @@ def _grid_parts(tree, style: NationalStyle, label: Text, body: int, split: "int 
                     cell = Cell(cell.body, span, cell.rowspan)
                 else:
                     text = {"l3": ind.name, "value": ind.values[0], "basis": ind.basis, "unit": ind.unit,
-                            "symbol": ind.symbol}.get(key, _NOISE.get(key, ""))
+                            "symbol": ind.symbol, "value_note": f"{text_of(ind.name)}的目标",
+                            }.get(key, _NOISE.get(key, ""))
                     cell = C(text, colspan=span)
                 row.append(cell)
             table_rows.append(row)
         if style.empty_rows and k == len(parts) - 1:
             table_rows.append([C("", colspan=1 + (extra if c == len(cols) - 1 else 0)) for c in range(len(cols))])
         out.append(table_rows)
+    if split and style.split_header == "tblheader":
+        out[1] = _HeaderRows(out[1], 1)
     return out
 
 
@@ -652,16 +725,27 @@ def _national_tables(top: list, head_rows: list, grids: list, style: NationalSty
         current += parts[0]
         for part in parts[1:]:
             tables.append(current)
-            current = list(part)
+            current = part if isinstance(part, _HeaderRows) else list(part)
     tables.append(current)
     blocks = []
     for i, rows in enumerate(tables):
+        header_rows = rows.header_rows if isinstance(rows, _HeaderRows) else 0
         if style.empty_col:
             rows = [r + [C("")] for r in rows]
         if i:
             blocks.append(P(""))  # the page break between the two parts
-        blocks.append(Table(widths, rows))
+        blocks.append(Table(widths, list(rows), header_rows=header_rows))
+    if style.fields_line:
+        blocks.append(P(style.fields_line))
     return blocks
+
+
+class _HeaderRows(list):
+    """Rows of a continued table whose first header_rows are marked w:tblHeader."""
+
+    def __init__(self, rows, header_rows: int):
+        super().__init__(rows)
+        self.header_rows = header_rows
 
 
 def national_department_document(f: NationalDepartmentForm) -> Document:
@@ -777,7 +861,7 @@ def _national_indicator(horizon, labels, ind, style: NationalStyle, fiscal_year)
 
 def _amount(x: Text, unit: str) -> "float | None":
     a = _number(x)
-    return None if a is None else round(a * (1.0 if unit == "万元" else 0.0001), 4)
+    return None if a is None else round(a * MONEY_FACTOR[unit], 4)
 
 
 def _income(category: str, amount: Text, year: int, unit: str) -> list:
@@ -797,7 +881,9 @@ def expected_national_department(f: NationalDepartmentForm, region: Region) -> d
               "amount_other_wan": _amount(t.other, st.unit)} for t in f.tasks]
     indicators = [_national_indicator("annual", labels, ind, st, y) for labels, ind in _carry(flatten(f.annual, 2), st.merge)]
     return {
-        "submission": _submission("department", "national_department", region, department=clean(f.department)),
+        "submission": _submission("department", "national_department", region, department=clean(f.department),
+                                  filer=st.filer, phone=st.phone),
+        "findings": _planted(st),
         "budget_year": y,
         "funding": funding,
         "goals": [{"horizon": "annual", "code": None, "text": goal_text(f.annual_goal)}],
@@ -829,12 +915,14 @@ def expected_national_project(f: NationalProjectForm, region: Region) -> dict:
         indicators += [_national_indicator("annual", labels, ind, st, y)
                        for labels, ind in _carry(flatten(f.annual, 2), st.merge)]
     submission = _submission("project", "national_project", region, department=clean(f.department),
+                             filer=st.filer, phone=st.phone,
                              project_name=clean(f.project_name),
                              supervising_department=goal_text(f.supervising_department),
                              executing_unit=clean(f.executing_unit))
     if f.implementation_period:  # compared only when the form has the row (the golden files predate it)
         submission["implementation_period"] = goal_text(f.implementation_period)
     return {
+        "findings": _planted(st),
         "submission": submission,
         "budget_year": y,
         "funding": funding,
@@ -849,5 +937,5 @@ __all__ = [
     "expected_department", "expected_project", "flatten", "clean", "goal_text", "content", "lines_br",
     "Task", "NationalStyle", "NationalDepartmentForm", "NationalProjectForm", "national_department_document",
     "national_project_document", "expected_national_department", "expected_national_project",
-    "NATIONAL_WORDS", "EXTRA_COLUMNS", "SYMBOLS",
+    "NATIONAL_WORDS", "EXTRA_COLUMNS", "SYMBOLS", "UNKNOWN_COLUMN", "FIELD_PLACEHOLDERS", "MONEY_FACTOR",
 ]

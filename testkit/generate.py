@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from .docx_builder import Content, Document, P, Para, Run, Table, C, in_sdt, inserted, lines_br
+from .docx_builder import WRITERS, Break, Content, Document, P, Para, Run, Table, C, in_sdt, inserted, lines_br
 from .expected_values import VALUES, value_key
-from .forms import (EXTRA_COLUMNS, DepartmentForm, FundingLine, Ind, NationalDepartmentForm, NationalProjectForm,
+from .forms import (EXTRA_COLUMNS, FIELD_PLACEHOLDERS, UNKNOWN_COLUMN, DepartmentForm, FundingLine, Ind, NationalDepartmentForm, NationalProjectForm,
                     NationalStyle, ProjectForm, Region, Task, department_document, expected_department,
                     expected_national_department, expected_national_project, expected_project,
                     national_department_document, national_project_document, project_document)
@@ -83,6 +83,9 @@ class GeneratedDocument:
     forms: list  # [GeneratedForm]
     document: Document
     budget_year: int
+    writer: str = "word"  # docx_builder.rewrite: word | wps | wps_grid | strict
+    text_box: bool = False  # the tables sit in text boxes
+    seed: int = 0  # which runs the writer splits or wraps
 
     @property
     def path(self) -> str:
@@ -156,10 +159,34 @@ def _rows(t) -> int:
 # --------------------------------------------------------------------------- Hubei layouts
 
 
+def fields_line(draw, filer: str, phone: str) -> str:
+    """填报人：… 联系电话：… 填报日期：… as one paragraph, spaced as clerks type it."""
+    gap = draw(st.sampled_from(["    ", "\u3000\u3000", "  ", "\t"]))
+    return gap.join([f"填报人：{filer}", f"联系电话：{phone}", "填报日期：2024年1月15日"])
+
+
+def split_style(draw) -> dict:
+    return {"split_header": draw(st.sampled_from(["repeat", "tblheader", "none"])), "restate": draw(st.booleans())}
+
+
 @st.composite
 def hubei_department(draw, year: int):
     dept, region = draw(st.sampled_from(DEPARTMENTS))
-    unit = draw(st.sampled_from(["单位：万元", "单位：元"]))
+    unit = draw(st.sampled_from(["单位：万元", "单位：元", "单位：亿元", "header"]))
+    labels = {"name": draw(st.sampled_from(["部门（单位）\n名称", "部门(单位)名称", "单位名称", "预算单位", "预算部门"]))}
+    if unit == "header":  # the unit in the amount column's header: 当年金额（元）
+        unit = ""
+        labels["current"] = draw(st.sampled_from(["当年金额（元）", "当年金额（万元）", "当年金额（亿元）"]))
+    filer, phone, below, line_filer, line_phone = draw(wrapped("张伟")), "0711-3228516", None, None, None
+    how = draw(st.sampled_from(["table", "table", "placeholder", "paragraph", "placeholder_paragraph"]))
+    if how.startswith("placeholder"):
+        filer = draw(st.sampled_from(FIELD_PLACEHOLDERS))
+        phone = draw(st.sampled_from(FIELD_PLACEHOLDERS + ("",)))
+    if how.endswith("paragraph"):
+        if how == "paragraph":
+            filer, phone = "", ""
+        line_filer, line_phone = "李娜", "027-87654321"
+        below = fields_line(draw, line_filer, line_phone)
 
     def line(name):
         current = amount(draw)  # a share is written only beside an amount
@@ -178,16 +205,22 @@ def hubei_department(draw, year: int):
                    draw(st.sampled_from(BASES)), draw(st.sampled_from(["绩效基本型", "绩效创新型"])))
 
     form = DepartmentForm(
-        department=draw(wrapped(dept)), filer=draw(wrapped("张伟")), phone="0711-3228516",
+        department=draw(wrapped(dept)),
         history_years=(year - 2, year - 1),
         income=lines(["财政拨款", "财政专户管理资金", "单位资金", "合计"]),
         expenditure=lines(["人员类项目支出", "运转类项目支出", "特定目标类项目支出", "合  计"]),
         functions=draw(st.sampled_from(TEXTS)), tasks=draw(st.sampled_from(GOALS)),
         long_term_until=year + 1, long_term_goal=draw(st.sampled_from(GOALS)),
         long_term=tree(draw, HUBEI_LEVELS, lt_ind), annual_goal=draw(st.sampled_from(GOALS)),
-        annual=tree(draw, HUBEI_LEVELS, an_ind), unit_line=unit,
+        annual=tree(draw, HUBEI_LEVELS, an_ind), unit_line=unit, labels=labels,
         merge=draw(st.sampled_from(["vmerge", "blank", "repeat"])), header_sliver=draw(st.booleans()),
+        filer=filer, phone=phone, fields_line=below, line_filer=line_filer, line_phone=line_phone,
+        **split_style(draw),
     )
+    form.filer, form.phone = filer, phone
+    n_annual = _rows(form.annual)
+    if n_annual > 1 and draw(st.integers(0, 2)) == 0:
+        form.split_annual = draw(st.integers(1, n_annual - 1))
     return GeneratedForm("hubei_department", form, expected_department(form, region))
 
 
@@ -212,6 +245,7 @@ def hubei_project(draw, year: int):
         annual_goals=[(c, draw(st.sampled_from(GOALS))) for c in codes],
         long_term=goal_tree(["长期目标"], 1), annual=goal_tree(codes, 3),
         annex=draw(st.sampled_from(["附表五：", None])), merge=draw(st.sampled_from(["vmerge", "blank", "repeat"])),
+        **split_style(draw),
     )
     n_annual = sum(_rows(t) for _, t in form.annual)
     if n_annual > 1 and draw(st.integers(0, 2)) == 0:
@@ -226,9 +260,9 @@ WORDING = {
     "l1": ["一级指标", "一级绩效指标"],
     "l2": ["二级指标", "二级绩效指标"],
     "l3": ["三级指标", "三级指标名称", "指标名称", "指标内容"],
-    "value": ["指标值", "绩效指标值"],
+    "value": ["指标值", "绩效指标值", "目标值", "年度指标值", "年度目标值"],
     "basis": ["指标值确定依据", "绩效标准", "评价标准"],
-    "department": ["部门（单位）名称", "部门名称", "单位名称", "部门(单位)名称："],
+    "department": ["部门（单位）名称", "部门名称", "单位名称", "部门(单位)名称：", "预算单位", "预算部门"],
     "task": ["任务名称", "主要任务"],
     "content": ["主要内容", "任务内容"],
     "money": ["预算金额", "预算资金", "年度预算金额"],
@@ -248,6 +282,8 @@ WORDING = {
 def national_style(draw, n_grids: int, grid_rows: list):
     extras = draw(st.lists(st.sampled_from(EXTRA_COLUMNS), max_size=3, unique=True))
     columns = ["l1", "l2", "l3", "value"] + (["basis"] if draw(st.integers(0, 4)) else []) + extras
+    if draw(st.integers(0, 7)) == 0:
+        columns.append(UNKNOWN_COLUMN)  # a column no reader can name: reported, never loaded
     if draw(st.booleans()):
         columns = draw(st.permutations(columns))
     words = {k: draw(st.sampled_from(v)) for k, v in WORDING.items()}
@@ -256,8 +292,13 @@ def national_style(draw, n_grids: int, grid_rows: list):
     if splittable and draw(st.integers(0, 2)) == 0:
         g = draw(st.sampled_from(splittable))
         split = (g, draw(st.integers(1, grid_rows[g] - 1)))
+    filer = phone = line = None
+    if draw(st.integers(0, 3)) == 0:
+        filer, phone = "王芳", "0714-6221234"
+        line = fields_line(draw, filer, phone)
     return NationalStyle(
-        title_in_table=draw(st.booleans()), unit=draw(st.sampled_from(["万元", "元"])),
+        fields_line=line, filer=filer, phone=phone, **split_style(draw),
+        title_in_table=draw(st.booleans()), unit=draw(st.sampled_from(["万元", "元", "亿元"])),
         unit_in_label=draw(st.booleans()), columns=tuple(columns), words=words,
         merge=draw(st.sampled_from(["vmerge", "blank", "repeat"])), empty_rows=draw(st.integers(0, 3)) == 0,
         empty_col=draw(st.integers(0, 3)) == 0, split=split, continuation_label=draw(st.booleans()),
@@ -320,6 +361,7 @@ def national_project(draw, year: int):
     style = draw(national_style(2, [_rows(long_term), _rows(annual)]))
     if side:  # the template's own grid: no extra columns, no split
         style.side_by_side, style.columns, style.split = True, ("l1", "l2", "l3", "value"), None
+        style.words["value"] = "指标值"
     total, fiscal, other = amount(draw), amount(draw), amount(draw)
     form = NationalProjectForm(
         project_name=draw(st.sampled_from(["教师培训经费", "系统运维经费", "农村公路养护补助资金"])),
@@ -337,16 +379,34 @@ RENDER = {DepartmentForm: department_document, ProjectForm: project_document,
           NationalDepartmentForm: national_department_document, NationalProjectForm: national_project_document}
 
 
+# A cover page and a long 编制说明 before the first title: its sentences name forms, units and
+# another year, none of which is a title.
+EXPLANATION = ("编制说明",
+               "根据《关于做好2019年度部门预算编制工作的通知》要求，本部门编制了部门整体绩效目标表和项目支出绩效目标表，"
+               "金额单位：元的数据已按规定折算，请各科室对照2019年度目标逐项核实。",
+               "一、绩效目标设定依据：部门职能、中长期规划及年度工作计划。",
+               "二、指标值确定方法：参照历史数据、行业标准和计划标准综合确定。")
+
+
+def cover(draw, year: int) -> list:
+    lines = [P("预算绩效目标申报材料", align="center", bold=True, size=22), P(f"{year}年", align="center"),
+             P("", align="center"), Para((Break(page=True),))]
+    return lines + [P(t) for t in EXPLANATION] + [Para((Break(page=True),))]
+
+
 @st.composite
 def documents(draw, layouts=LAYOUTS):
-    """One to three forms (usually one) in one document, all of one budget year."""
+    """One to three forms (usually one) in one document, all of one budget year, saved by one
+    writer (Word, WPS, Strict Open XML), sometimes with a cover page and tables in text boxes."""
     year = draw(st.integers(2021, 2027))
     n = draw(st.sampled_from([1, 1, 1, 2, 3]))
     forms = [draw(MAKERS[draw(st.sampled_from(layouts))](year)) for _ in range(n)]
-    blocks = []
+    blocks = cover(draw, year) if draw(st.integers(0, 4)) == 0 else []
     for f in forms:
         blocks += RENDER[type(f.form)](f.form).blocks
-    return GeneratedDocument(forms, Document(blocks + [P("")]), year)
+    writer = draw(st.sampled_from(("word", "word") + WRITERS[1:]))
+    return GeneratedDocument(forms, Document(blocks + [P("")]), year, writer,
+                             draw(st.integers(0, 7)) == 0, draw(st.integers(0, 2 ** 16)))
 
 
 __all__ = ["documents", "GeneratedDocument", "GeneratedForm", "LAYOUTS", "value_key"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from extractors.model import Cell, ExtractedDocument, Table
 from transforms import vocabulary as V
-from transforms.records import FormRecord, FundingLine, Goal, IndicatorCell, Period, TaskLine
+from transforms.records import FormRecord, FundingLine, Goal, IndicatorCell, Period, TaskLine, finding
 from transforms.text import clean_label, clean_text
 
 HIERARCHY = ("goal", "level1", "level2", "name")
@@ -43,11 +43,24 @@ class _FormState:
 
     section: str = ""  # the last section title seen (长期绩效目标表, 年度绩效目标表 …)
     horizon: str | None = None  # the horizon of the last indicator grid read
+    # the last indicator grid, while no other block has followed it: a table that starts with
+    # its rows (continued after a page break without a header) takes its columns and years
+    grid: list | None = None
+    grid_cols: int = 0
+    grid_table: int = -1
+    grid_paths: list | None = None  # its header labels per column
+    grid_header: tuple[int, int] = (0, 0)  # (table, row) of its header
+    grid_reported: set = field(default_factory=set)  # its columns already reported as unnamed
+
+
+def _is_title(text: str) -> bool:
+    key = clean_label(text)
+    return len(key) <= V.TITLE_MAX_CHARS and bool(V.DEPARTMENT_TITLE.search(key) or V.PROJECT_TITLE.search(key))
 
 
 def read_forms(doc: ExtractedDocument) -> list[FormRecord]:
     forms: list[FormRecord] = []
-    pending: list[str] = []  # paragraphs since the last table: titles, 单位：万元
+    pending: list[str] = []  # paragraphs since the last table: titles, 单位：万元, 填报人：…
     current: FormRecord | None = None
     state = _FormState()
     for block in doc.blocks:
@@ -56,18 +69,30 @@ def read_forms(doc: ExtractedDocument) -> list[FormRecord]:
                 pending.append(block.text)
             continue
         table: Table = block
-        titled = any(V.DEPARTMENT_TITLE.search(clean_label(p)) or V.PROJECT_TITLE.search(clean_label(p))
-                     for p in pending)
-        if current is None or titled or (_starts_form(table) and _has_content(current)):
+        first_title = next((i for i, p in enumerate(pending) if _is_title(p)), None)
+        if current is None or first_title is not None or (_starts_form(table) and _has_content(current)):
+            fields_from = 0
+            if current is not None:
+                # paragraphs below the previous form's table, before this form's title, are its
+                # own (填报人：… under the table); with no title paragraph (the title is a row of
+                # the new table) all of them are
+                cut = first_title if first_title is not None else len(pending)
+                _note_paragraph_fields(current, pending[:cut])
+                fields_from = cut
             current = FormRecord(form_index=len(forms))
             forms.append(current)
             state = _FormState()
+        else:
+            fields_from = 0
         for text in pending:
             _note_title(current, text)
+        _note_paragraph_fields(current, pending[fields_from:])
         pending = []
         # a nested table (inside a cell) is read for its content but must not move the
         # horizon of the grids around it
         _TableReader(table, current, state if table.parent is None else _FormState()).read()
+    if current is not None:
+        _note_paragraph_fields(current, pending)
     for form in forms:
         _classify(form)
     return [f for f in forms if _has_content(f) or f.titles]
@@ -85,11 +110,29 @@ def _has_content(form: FormRecord) -> bool:
     return bool(form.fields or form.funding or form.goals or form.indicators or form.tasks)
 
 
+def _note_paragraph_fields(form: FormRecord, texts: list[str]) -> None:
+    """Header fields written in paragraphs outside the table: a field the table left empty (or
+    filled with a placeholder) takes the paragraph's value."""
+    for text in texts:
+        for name, value in V.inline_fields(text):
+            _set_field(form, name, value)
+
+
+def _set_field(form: FormRecord, name: str, raw: str) -> None:
+    if name in form.fields:
+        return
+    value = clean_text(raw)
+    if name in ("department", "filer", "phone", "project_code"):
+        value = clean_label(value) if name != "project_code" else value.strip()
+    if value and not V.is_placeholder(value):  # ——, /, 无, 空: the field was left empty
+        form.fields[name] = value
+
+
 def _note_title(form: FormRecord, text: str) -> bool:
     """Note a title line (year, money unit); True when it is a title, not a section name."""
     key = clean_label(text)
-    if not key:
-        return False
+    if not key or len(key) > V.TITLE_MAX_CHARS:
+        return False  # a sentence of 编制说明 or a cover page, not a title
     form.titles.append(clean_text(text))
     unit = V.MONEY_UNIT.search(key)
     if unit:
@@ -101,7 +144,7 @@ def _note_title(form: FormRecord, text: str) -> bool:
 
 
 def _factor(unit: str) -> float:
-    return 1.0 if unit == "万元" else 0.0001
+    return {"万元": 1.0, "元": 0.0001, "亿元": 10000.0}[unit]
 
 
 def _classify(form: FormRecord) -> None:
@@ -157,32 +200,36 @@ class _TableReader:
 
     def read(self) -> None:
         t = self.t
-        r = 0
+        r = self._read_continued_grid() if self.state.grid and t.parent is None else 0
         while r < t.n_rows:
             cells = t.row_cells(r)
             keys = [_key(c) for c in cells]
             for k in keys:
                 if k and V.NOT_TARGET_FORM.match(k) and not self.form.not_target_form:
                     self.form.not_target_form = k
-            self._note_label_units(keys)
+            self._note_label_units(cells)
             if self._is_grid_header(r):
                 r = self._read_grid(r)
                 continue
             if any(c.row == r and V.FUNDING_AMOUNT_NOW.match(k) for c, k in zip(cells, keys)):
+                self.state.grid = None
                 r = self._read_funding(r)
                 continue
             if self._is_task_header(r):
+                self.state.grid = None
                 r = self._read_tasks(r)
                 continue
             if self._is_goal_pair(r):
+                self.state.grid = None
                 r = self._read_goal_pair(r)
                 continue
             fresh = [c for c in cells if c.row == r and c.text.strip()]
             if self._is_section_row(cells, fresh):
                 if not _note_title(self.form, fresh[0].text):
                     self.state.section = _key(fresh[0])
+                    self.state.grid = None
             elif fresh and self._read_goal(r, cells):
-                pass
+                self.state.grid = None
             else:
                 self._read_fields(cells)
                 self._read_project_funding(cells)
@@ -196,24 +243,27 @@ class _TableReader:
             return False
         return len(cells) == 1 or fresh[0].col_span >= max(2, self.t.n_cols // 2)
 
-    def _note_label_units(self, keys: list[str]) -> None:
-        for k in keys:
-            unit = V.LABEL_MONEY_UNIT.search(k) if k else None
-            if unit:
-                self.form.money_factor = _factor(unit.group(2))
+    def _note_label_units(self, cells: list[Cell]) -> None:
+        for cell in cells:
+            text = cell.text
+            if text and (")" in text or "）" in text):
+                unit = V.LABEL_MONEY_UNIT.search(clean_label(text).rstrip(":："))
+                if unit:
+                    self.form.money_factor = _factor(unit.group(2))
 
     # -- header fields -----------------------------------------------------------------
     def _read_fields(self, cells: list[Cell]) -> None:
         for i, cell in enumerate(cells):
             name = V.field_of(cell.text)
-            if not name or name in self.form.fields:
+            if not name:
+                if "：" in cell.text or ":" in cell.text:  # 填报人：张伟 in one cell
+                    for inline, value in V.inline_fields(cell.text):
+                        _set_field(self.form, inline, value)
+                continue
+            if name in self.form.fields:
                 continue
             if i + 1 < len(cells) and not V.field_of(cells[i + 1].text):
-                value = clean_text(cells[i + 1].text)
-                if name in ("department", "filer", "phone", "project_code"):
-                    value = clean_label(value) if name != "project_code" else value.strip()
-                if value:
-                    self.form.fields[name] = value
+                _set_field(self.form, name, cells[i + 1].text)
 
     def _read_project_funding(self, cells: list[Cell]) -> None:
         """项目资金: 年度资金总额 / 其中：财政拨款 / 其他资金, each label followed by its amount.
@@ -242,7 +292,6 @@ class _TableReader:
         paths = self._column_paths(r, last_header)
         role_col: dict[str, int] = {}
         for col, path in enumerate(paths):
-            self._note_label_units(path)
             role = next((_task_role(k) for k in reversed(path) if _task_role(k)), None)
             if role:
                 role_col.setdefault(role, col)
@@ -383,7 +432,8 @@ class _TableReader:
     def _read_grid(self, r: int) -> int:
         t = self.t
         last_header = self._header_rows_end(r)
-        segments = self._grid_segments(self._column_paths(r, last_header))
+        paths = self._column_paths(r, last_header)
+        segments = self._grid_segments(paths)
         if not segments:
             return last_header + 1
         probe = min(last_header + 1, t.n_rows - 1)
@@ -391,9 +441,24 @@ class _TableReader:
             seg.periods = self._value_periods(seg.value_cols, seg.horizon, probe)
             if seg.horizon == "annual":
                 self._note_history_years([p for _, p in seg.periods])
+        previous = self.state.grid
+        continued = previous is not None and self.state.grid_table != t.index and r <= 3
+        if continued and len(previous) == len(segments):
+            # the header repeated after a page break: the labels carry on from the first part
+            for seg, old in zip(segments, previous):
+                if set(seg.role_col) == set(old.role_col):
+                    seg.carried = dict(old.carried)
         self.state.horizon = segments[-1].horizon
+        end = self._read_grid_rows(segments, last_header + 1, restating=continued)
+        self.state.grid, self.state.grid_cols, self.state.grid_table = segments, t.n_cols, t.index
+        self.state.grid_paths, self.state.grid_header, self.state.grid_reported = paths, (t.index, r), set()
+        self._report_unnamed_columns(segments, paths, 0, last_header, end)
+        return end
+
+    def _read_grid_rows(self, segments: list["_GridSegment"], row: int, restating: bool = False) -> int:
+        t = self.t
         first = segments[0]
-        row = last_header + 1
+        start = row
         while row < t.n_rows:
             if self._is_grid_header(row):
                 break
@@ -401,9 +466,67 @@ class _TableReader:
             if name_cell is None or name_cell is t.at(row, first.periods[0][0]):
                 break  # a row of the next block, across the table
             for seg in segments:
-                self._read_grid_row(seg, row)
+                self._read_grid_row(seg, row, restating=restating and row == start)
             row += 1
         return row
+
+    def _read_continued_grid(self) -> int:
+        """A table that starts with grid rows continues the last grid of the form (a page break
+        without a repeated header): its rows take that grid's columns, years and labels."""
+        t, state = self.t, self.state
+        shift = state.grid_cols - t.n_cols  # a continuation may lack the block-label column
+        if t.n_rows == 0 or shift < 0 or self._is_grid_header(0) or _starts_form(t):
+            return 0
+        segments, paths = state.grid, state.grid_paths or []
+        if shift:
+            paths = paths[shift:]
+            cols = [c for seg in segments for c in [*seg.role_col.values(), *(c for c, _ in seg.periods)]]
+            if min(cols) < shift:
+                return 0
+            segments = [_GridSegment({k: c - shift for k, c in seg.role_col.items()},
+                                     [(c - shift, p) for c, p in seg.value_cols], seg.labels, seg.horizon,
+                                     [(c - shift, p) for c, p in seg.periods], seg.carried) for seg in segments]
+        name_cell = t.at(0, segments[0].role_col["name"])
+        value_cell = t.at(0, segments[0].periods[0][0])
+        if name_cell is None or name_cell is value_cell or V.field_of(name_cell.text):
+            return 0
+        end = self._read_grid_rows(segments, 0, restating=True)
+        if end:
+            self._report_unnamed_columns(segments, paths, shift, -1, end)
+            state.grid_table = t.index
+        return end
+
+    def _report_unnamed_columns(self, segments, paths, shift: int, last_header: int, end: int) -> None:
+        """A grid column the reader cannot name is reported, never loaded: once per column with
+        a header, and once per filled cell that sits under no header at all."""
+        t = self.t
+        named = {c for seg in segments for c in seg.role_col.values()} | {
+            c for seg in segments for c, _ in seg.periods}
+        # columns of the header the roles did not take ("other": 备注, 指标解释 …) are named too
+        named |= {c for c, path in enumerate(paths) if any(V.column_role(k) for k in path)}
+        header_table, header_row = self.state.grid_header
+        lowest = min(named) if named else 0
+        for row in range(last_header + 1, end):
+            for cell in t.row_cells(row):
+                if cell.row != row or not cell.text.strip():
+                    continue
+                cols = range(cell.col, cell.col + cell.col_span)
+                if any(c in named for c in cols):
+                    continue
+                if cell.col + cell.col_span <= lowest and (cell.row_span > 1 or "指标" in _key(cell)):
+                    continue  # the block label left of the grid (年度绩效指标), merged down
+                header = paths[cell.col] if cell.col < len(paths) else []
+                if header:
+                    if cell.col + shift in self.state.grid_reported:
+                        continue
+                    self.state.grid_reported.add(cell.col + shift)
+                    label = "/".join(dict.fromkeys(header))
+                    where = f"表{header_table + 1} 第{header_row + 1}行 第{cell.col + shift + 1}列"
+                    self.form.findings.append(finding("column_unrecognized", where, where=where, label=label))
+                else:
+                    where = f"表{t.index + 1} 第{row + 1}行 第{cell.col + 1}列"
+                    self.form.findings.append(finding("cell_unplaced", where, where=where,
+                                                      text=clean_text(cell.text)[:40]))
 
     def _grid_segments(self, paths: list[list[str]]) -> list["_GridSegment"]:
         """The indicator column sets of a grid header. Usually one; the national project
@@ -435,7 +558,7 @@ class _TableReader:
                 seg.horizon = self._horizon(shared_labels)
         return segments
 
-    def _read_grid_row(self, seg: "_GridSegment", row: int) -> None:
+    def _read_grid_row(self, seg: "_GridSegment", row: int, restating: bool = False) -> None:
         t, role_col, carried = self.t, seg.role_col, seg.carried
         name_cell = t.at(row, role_col["name"])
         if name_cell is None:
@@ -450,10 +573,15 @@ class _TableReader:
             cell = t.at(row, role_col[role])
             text = _key(cell)
             if cell is not None and cell.row == row and text:
+                # the first row after a page break may restate the labels it continues
+                if not (restating and carried[role] == text):
+                    higher_changed = True
                 carried[role] = text
-                higher_changed = True
             elif cell is not None and cell.row < row:
-                carried[role] = text  # vertically merged: the origin's text
+                # vertically merged: the origin's text (an empty origin at the top of a continued
+                # table keeps the label it continues)
+                if text or higher_changed:
+                    carried[role] = text
             elif higher_changed:
                 carried[role] = ""
         basis = _key(t.at(row, role_col["basis"])) if "basis" in role_col else ""
@@ -543,6 +671,8 @@ class _TableReader:
                 if cell is None or id(cell) in seen:
                     continue
                 seen.add(id(cell))
+                if row > first:
+                    self._note_label_units([cell])
                 key = _key(cell)
                 if key:
                     path.append(key)

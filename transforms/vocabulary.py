@@ -11,9 +11,11 @@ from transforms.text import clean_label
 
 # Header fields: label → field name. Order matters: first match wins.
 FIELD_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"^(部门\(单位\)名称|部门名称|单位名称|预算部门(名称)?|填报单位|申报单位)$"), "department"),
+    (re.compile(r"^(部门\(单位\)名称|部门\(单位\)|部门名称|单位名称|预算单位(名称)?|预算部门(名称)?|填报单位"
+                r"(\(盖章\))?|申报单位)$"), "department"),
     (re.compile(r"^(填报人|填表人|经办人)$"), "filer"),
     (re.compile(r"^(联系电话|电话|联系方式)$"), "phone"),
+    (re.compile(r"^(填报日期|填表日期|填报时间)$"), "filing_date"),
     (re.compile(r"^项目名称$"), "project_name"),
     (re.compile(r"^(项目编码|项目代码|项目编号)$"), "project_code"),
     (re.compile(r"^(项目主管部门|主管部门|主管部门及代码|主管部门\(及代码\))$"), "supervising_department"),
@@ -28,9 +30,11 @@ COLUMN_ROLES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(评\(扣\)分标准|评分标准|扣分标准)"), "other"),
     (re.compile(r"(确定依据|设定依据|绩效标准|评价标准)"), "basis"),
     (re.compile(r"^指标分类$"), "category"),
-    (re.compile(r"^计量单位$|^单位$"), "unit"),
-    (re.compile(r"^计算符号$|^符号$"), "comparator"),
-    (re.compile(r"(指标值类型|指标类型|指标解释|指标说明|备注|分值|权重|得分)"), "other"),
+    (re.compile(r"^(计量单位|度量单位|指标单位|单位)$"), "unit"),
+    (re.compile(r"^(计算符号|运算符号|比较符号|符号)$"), "comparator"),
+    # explanatory columns of budget-system exports: text about the value, never a value
+    (re.compile(r"(指标值类型|指标类型|指标性质|指标解释|指标说明|指标值说明|指标来源|数据来源|^说明$|备注|分值|权重|得分"
+                r"|评价要点|考核要点|指标方向)"), "other"),
     (re.compile(r"^一级(绩效)?指标(名称)?$|^一级$"), "level1"),
     (re.compile(r"^二级(绩效)?指标(名称)?$|^二级$"), "level2"),
     (re.compile(r"^(三级(绩效)?指标(名称)?|三级|(绩效)?指标名称|指标内容)$"), "name"),
@@ -80,7 +84,9 @@ PROJECT_FUNDING_LABELS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^(其中:)?其他资金$"), "其他资金"),
 ]
 # A money unit stated inside a block label: 项目资金（万元）, 预算金额（元）.
-LABEL_MONEY_UNIT = re.compile(r"(资金|金额|预算)\((万元|元)\)$")
+LABEL_MONEY_UNIT = re.compile(r"(资金|金额|预算|预算数)\((万元|元|亿元)\)$")
+# The same unit written after any label: stripped before the label is matched.
+UNIT_SUFFIX = re.compile(r"\((万元|元|亿元)\)$")
 
 # Horizon words in section titles and block labels.
 LONG_TERM_WORDS = re.compile(r"长期")
@@ -88,14 +94,19 @@ ANNUAL_WORDS = re.compile(r"年度")
 
 # Titles and money units.
 TITLE_YEAR = re.compile(r"(\d{4})\s*年度")
-MONEY_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+MONEY_UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
+# Placeholder text in a header field: the field is empty.
+FIELD_PLACEHOLDER = re.compile(r"^([-—–_/\\、.。…·*]+|无|空|暂无|略|XX|xx|××|待定|未填|N/?A)$")
+# A title is a line, not a paragraph of 编制说明: longer lines are never titles.
+TITLE_MAX_CHARS = 48
 DEPARTMENT_TITLE = re.compile(r"部门(\(单位\))?整体(支出)?绩效目标")
 PROJECT_TITLE = re.compile(r"项目(支出)?绩效目标|专项.*绩效目标|项目.*绩效目标")
 
 
 def label_key(text: str) -> str:
     """A cell's text as matched against the patterns above."""
-    return clean_label(text).rstrip(":：")
+    key = clean_label(text).rstrip(":：")
+    return UNIT_SUFFIX.sub("", key) if key.endswith(")") else key
 
 
 def field_of(text: str) -> str | None:
@@ -116,3 +127,28 @@ def column_role(text: str) -> str | None:
         if pattern.search(key):
             return role
     return None
+
+
+# Header fields written as "label：value" in a paragraph (填报人：张伟  联系电话：…) or in one cell.
+_INLINE_LABELS = ("部门（单位）名称|部门\\(单位\\)名称|部门名称|单位名称|预算单位|预算部门|填报单位（盖章）|填报单位\\(盖章\\)"
+                  "|填报单位|填报人|填表人|经办人|联系电话|联系方式|填报日期|填表日期")
+INLINE_FIELD = re.compile(rf"({_INLINE_LABELS})\s*[:：]\s*(.*?)(?=[\s\u3000]*(?:{_INLINE_LABELS})\s*[:：]|$)")
+
+
+def inline_fields(text: str) -> list[tuple[str, str]]:
+    """(field, value) pairs written as "label：value" in one line of text."""
+    import unicodedata
+
+    out = []
+    for line in str(text or "").splitlines():
+        line = unicodedata.normalize("NFKC", line).replace("\u3000", " ")
+        for m in INLINE_FIELD.finditer(line):
+            name = field_of(m.group(1))
+            if name:
+                out.append((name, m.group(2).strip()))
+    return out
+
+
+def is_placeholder(value: str) -> bool:
+    key = clean_label(value)
+    return not key or bool(FIELD_PLACEHOLDER.match(key))

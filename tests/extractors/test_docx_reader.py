@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import zipfile
 
@@ -210,3 +211,76 @@ def test_zip_member_with_a_password_is_encrypted():
         good[pos + 8] |= 1
         pos = good.find(b"PK\x01\x02", pos + 4)
     assert _code(bytes(good)) == "encrypted"
+
+
+# -- other writers (issue 13.1, issue 12.8) ----------------------------------------------------
+
+from testkit.docx_builder import C, Document, P, Table, build, rewrite  # noqa: E402
+
+
+def _form_doc():
+    return Document([P("部门整体绩效目标表"), Table([1000, 800, 1200, 60, 900], [
+        [C("部门（单位）名称"), C("鄂州市财政局", colspan=4)],
+        [C("一级指标", rowspan=2), C("二级指标"), C("三级指标", colspan=2), C("指标值")],
+        [C("数量"), C("培训人次", colspan=2), C("1036.06万元")],
+        [C("产出"), C("质量"), C("合格率"), C("≥95%", colspan=2)],
+    ])])
+
+
+def _cells(doc):
+    return [sorted((c.row, c.row_span, c.text) for c in t.cells) for t in doc.tables]
+
+
+@pytest.mark.parametrize("writer", ["wps", "wps_grid", "strict"])
+def test_other_writers_read_like_word(writer):
+    word = read_docx_bytes(build(_form_doc()))
+    other = read_docx_bytes(rewrite(build(_form_doc()), writer, seed=7))
+    assert _cells(other) == _cells(word)
+    assert [b.text for b in other.blocks if b.kind == "paragraph"] == ["部门整体绩效目标表"]
+
+
+def test_without_tblgrid_and_gridspan_the_grid_comes_from_cell_widths():
+    data = rewrite(build(_form_doc()), "wps", seed=1)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    assert b"tblGrid" not in xml and b"gridSpan" not in xml and b'w:val="continue"' in xml
+    t = read_docx_bytes(data).tables[0]
+    assert t.at(0, 4).text == "鄂州市财政局" and t.at(0, 1).col_span == 4  # spans from widths
+    assert t.at(2, 0).text == "一级指标"  # vMerge continue
+    assert t.at(3, 4).text == "≥95%" and t.at(3, 4).col == 3  # covers the 60-twip sliver too
+    assert t.at(2, 4).text == "1036.06万元"
+
+
+def _with_body(inner: str) -> bytes:
+    good = build(Document([P("x")]))
+    xml = zipfile.ZipFile(io.BytesIO(good)).read("word/document.xml").decode()
+    start = xml.index("<w:body>") + len("<w:body>")
+    return replace_part(good, "word/document.xml", (xml[:start] + inner + xml[start:]).encode())
+
+
+def test_alternate_content_reads_exactly_one_branch():
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    understood = (f'<w:p><mc:AlternateContent {mc} xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml">'
+                  '<mc:Choice Requires="w14"><w:r><w:t>95%</w:t></w:r></mc:Choice>'
+                  '<mc:Fallback><w:r><w:t>95%</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>')
+    unknown = (f'<w:p><mc:AlternateContent {mc} xmlns:w16se="http://schemas.microsoft.com/office/word/2015/wordml/symex">'
+               '<mc:Choice Requires="w16se"><w:r><w16se:symEx w16se:char="2265"/></w:r></mc:Choice>'
+               '<mc:Fallback><w:r><w:sym w:font="Symbol" w:char="F0B3"/><w:t>90%</w:t></w:r></mc:Fallback>'
+               '</mc:AlternateContent></w:p>')
+    doc = read_docx_bytes(_with_body(understood + unknown))
+    assert [b.text for b in doc.blocks][:2] == ["95%", "≥90%"]  # never both, never neither
+
+
+def test_a_table_in_a_text_box_is_a_table_once():
+    data = rewrite(build(_form_doc()), "word", text_box=True)
+    assert b"txbxContent" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    doc = read_docx_bytes(data)
+    assert len(doc.tables) == 1  # the DrawingML box, not also its VML fallback copy
+    assert _cells(doc) == _cells(read_docx_bytes(build(_form_doc())))
+
+
+def test_strict_open_xml_is_read():
+    data = rewrite(build(_form_doc()), "strict")
+    parts = zipfile.ZipFile(io.BytesIO(data))
+    assert b"purl.oclc.org/ooxml/wordprocessingml/main" in parts.read("word/document.xml")
+    assert b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" in parts.read("_rels/.rels")
+    assert read_docx_bytes(data).tables[0].at(0, 1).text == "鄂州市财政局"

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from testkit.docx_builder import Document, P, build
+from testkit.docx_builder import Document, P, build, rewrite
 from testkit.generate import LAYOUTS, GeneratedDocument, documents
 from transforms.normalize import NormalizeOptions, SourceFile, normalize_batch
 
@@ -54,6 +54,7 @@ def read_back(docs: list[GeneratedDocument]) -> tuple[dict, list[str]]:
             path.parent.mkdir(parents=True, exist_ok=True)
             # a numbered closing line keeps two equal drawings from being one content
             data = build(Document(doc.document.blocks + [P(f"（第{i + 1}份）")]))
+            data = rewrite(data, doc.writer, doc.text_box, doc.seed)  # as WPS / Strict / text boxes save it
             path.write_bytes(data)
             shas.append(hashlib.sha256(data).hexdigest())
             files.append(SourceFile(rel, str(path), shas[-1]))
@@ -74,6 +75,24 @@ def assert_round_trip(docs: list[GeneratedDocument]) -> None:
         assert [s["layout"] for s in subs] == [f.layout for f in doc.forms]
         for form, sub in zip(doc.forms, subs):
             assert_form(frames, form.expected, sub)
+            assert_reader_findings(findings, form.expected, sub)
+
+
+READER_CODES = ("column_unrecognized", "cell_unplaced")
+REQUIRED = {"department": {"filer": "填报人", "phone": "联系电话"},
+            "project": {"project_name": "项目名称", "project_code": "项目编码", "executing_unit": "项目执行单位"}}
+
+
+def assert_reader_findings(findings, want: dict, sub: dict) -> None:
+    """Findings stay true: a planted unnamed column is reported, nothing else is; a header field
+    is called not filled exactly when the form left it empty (or wrote a placeholder)."""
+    mine = findings[findings["submission_id"] == sub["submission_id"]]
+    got = {c for c in mine["check"] if c in READER_CODES}
+    assert got == set(want.get("findings", [])), mine[mine["check"].isin(READER_CODES)].to_dict("records")
+    missing = set(mine.loc[mine["check"] == "header_field_missing", "location"])
+    required = REQUIRED[want["submission"]["form_type"]]
+    assert missing == {label for key, label in required.items() if not want["submission"].get(key)}, (
+        missing, {k: want["submission"].get(k) for k in required})
 
 
 def assert_form(frames: dict, want: dict, sub: dict) -> None:
