@@ -40,6 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from transforms import quantities
 from transforms.records import Finding, FormRecord
 from transforms.text import clean_label
 from transforms.values import KNOWN_UNITS, normalize_value, parse_value
@@ -398,8 +399,8 @@ _TEXT_NUM_RE = re.compile(
 _CLAUSE_END = re.compile(r"[。；;\n]")
 
 
-def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -> list[dict]:
-    """The values stated from ``start`` to the end of the sentence (。；or a line break) or to
+def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -> list:
+    """The quantities stated from ``start`` to the end of the sentence (。；or a line break) or to
     the next other indicator named in the text, whichever comes first."""
     end = _CLAUSE_END.search(text, start)
     stop = end.start() if end else len(text)
@@ -407,22 +408,13 @@ def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -
         at = text.find(other, start)
         if 0 <= at < stop:
             stop = at
-    segment = text[start:stop]
-    values = []
-    for m in _TEXT_NUM_RE.finditer(segment):
-        if not m["unit"] and not m["pre"] and not m["suf"]:
-            continue  # a bare number in prose (1. 2.) is not a target
-        v = parse_value(m.group(0))
-        if v.kind == "quantitative" and v.num is not None:
-            values.append({"value_num": v.num, "value_num_max": v.num_max, "value_unit": v.unit,
-                           "comparator": v.comparator, "text": m.group(0)})
-    return values
+    # issue 13: comparator words, magnitudes, ranges and relative changes: transforms/quantities.py
+    return quantities.stated_quantities(text[start:stop])
 
 
-def _satisfies(grid: float, stated: float, op: str | None) -> bool:
-    eps = 1e-9
-    return {">=": grid >= stated - eps, ">": grid > stated - eps, "<=": grid <= stated + eps,
-            "<": grid < stated + eps}.get(op or "=", abs(grid - stated) <= eps)
+def _satisfies(row: dict, stated) -> bool | None:
+    # issue 13: None = not comparable (other unit kind, or a change against last year)
+    return quantities.agrees(row["value_num"], row.get("value_num_max"), row["value_unit"], stated)
 
 
 def _text_grid_mismatch(form, rows, budget_year, cfg, who):
@@ -441,14 +433,14 @@ def _text_grid_mismatch(form, rows, budget_year, cfg, who):
         if pos < 0:
             continue
         others = {n for n in names if n != name and name not in n}
-        stated = [s for s in _stated_values(text, pos + len(name), others) if comparable(r, s) is not None]
+        stated = [s for s in _stated_values(text, pos + len(name), others) if _satisfies(r, s) is not None]
         if not stated:
             continue
-        if any(_satisfies(*comparable(r, s), s["comparator"]) for s in stated):
+        if any(_satisfies(r, s) for s in stated):
             continue
         done.add((r["horizon"], name))
         where = "长期目标" if r["horizon"] == "long_term" else "年度目标"
-        said = "、".join(f"“{s['text']}”" for s in stated)
+        said = "、".join(f"“{s.text}”" for s in stated)
         out.append(Finding("warning", "text_grid_mismatch", _cell(r),
                            f"{who}{where}文字写明“{name}”{said}，但指标表中{'长期' if r['horizon'] == 'long_term' else _year_label(r)}"
                            f"目标值为“{_raw(r)}”，两者不一致，请核实。"))
