@@ -216,6 +216,7 @@ ISSUE13_CASES = [
     ("11月30日前", QUAL),
     ("2026年9月", QUAL),
     ("2026-2028年", QUAL),
+    ("2015.08", q(2015.08)),  # an amount, not a date
     ("2024年完成50%，2025年完成100%", COMPOUND),  # dates do not count as quantities
     ("增长5%", QUAL),  # no reference year: not read as a growth phrase (left out)
 ]
