@@ -10,6 +10,10 @@ of the indicator):
 * a range a-b -> value_num a, value_num_max b, comparator '>='
 * two or more separate quantities -> compound (num/unit/comparator null)
 * text without a quantity -> qualitative (num/unit/comparator null)
+* (issue 13) a rate per N keeps the denominator in the unit (例/10万人, /万); a label before a
+  comparator is dropped (达标率≥98% -> 98 % >=); 及以上/及以下/内 include the number; a growth
+  phrase is a signed change whose unit names the reference (较上年提高5% -> 5, 较上年%);
+  dates and deadlines (2026年底前, 11月30日前, 2026年9月) are qualitative
 
 Keys are the cleaned cell text (NFKC, all whitespace removed), so '效果\\n明显' looks up
 '效果明显' and '１００％' looks up '100%'.  A value missing from the table makes the
@@ -199,6 +203,25 @@ VALUES.update({
     "完善": QUAL,
     "总体可控": QUAL,
     "有所改善": QUAL,
+})
+
+# Issue 13 value shapes, written by hand (docs/values.md).
+VALUES.update({
+    "2-5个工作日": Q(2, "个工作日", ">=", num_max=5),
+    "85%-90%": Q(85, "%", ">=", num_max=90),
+    "≤5/万": Q(5, "/万", "<="),
+    "3.2例/10万人": Q(3.2, "例/10万人"),
+    "达标率≥98%": Q(98, "%", ">="),
+    "95%及以上": Q(95, "%", ">="),
+    "3天及以下": Q(3, "天", "<="),
+    "≤3‰": Q(3, "‰", "<="),
+    "5次/月": Q(5, "次/月"),
+    "12元/吨·公里": Q(12, "元/吨·公里"),
+    "98.50%": Q(98.5, "%"),
+    "较上年提高5%": Q(5, "较上年%"),
+    "2026年底前": QUAL,
+    "11月30日前": QUAL,
+    "2026年9月": QUAL,
 })
 
 # "１００％" and "≧95%" style spellings are keyed by their NFKC form ("100%"); ≧ is not

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from jixiao.catalog import CATALOG
+from transforms import quantities
 from transforms.records import Finding, FormRecord, finding
 from transforms.text import clean_label
 from transforms.values import KNOWN_UNITS, normalize_value, parse_value
@@ -124,22 +125,11 @@ def _scale(unit: str | None) -> tuple[str | None, float]:
 
 
 class Valued(Protocol):
-    """A number with its unit: an IndicatorRow, or a value stated in goal text."""
+    """A number with its unit (an IndicatorRow)."""
 
     value_num: float | None
     value_num_max: float | None
     value_unit: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StatedValue:
-    """A value a goal text states (达到400家以上)."""
-
-    value_num: float
-    value_num_max: float | None
-    value_unit: str | None
-    comparator: str | None
-    text: str
 
 
 def comparable(a: Valued, b: Valued) -> tuple[float, float] | None:
@@ -396,16 +386,11 @@ def _unit_inconsistent(form, rows, budget_year, cfg, who):
 
 # numbers stated in goal text: [comparator word] number [unit] [以上/以下…]
 _PRE_WORDS = ("不低于", "不少于", "不超过", "不高于", "达到", "突破", "超过", "低于", "不足", "控制在", "至少")
-_TEXT_NUM_RE = re.compile(
-    r"(?P<pre>" + "|".join(_PRE_WORDS) + r")?(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<unit>" + "|".join(re.escape(u) for u in sorted(KNOWN_UNITS, key=len, reverse=True)) + r")?"
-    r"(?P<suf>及以上|以上|及以下|以下|以内)?"
-)
 _CLAUSE_END = re.compile(r"[。；;\n]")
 
 
-def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -> list[StatedValue]:
-    """The values stated from ``start`` to the end of the sentence (。；or a line break) or to
+def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -> list:
+    """The quantities stated from ``start`` to the end of the sentence (。；or a line break) or to
     the next other indicator named in the text, whichever comes first."""
     end = _CLAUSE_END.search(text, start)
     stop = end.start() if end else len(text)
@@ -413,21 +398,13 @@ def _stated_values(text: str, start: int, other_names: set[str] = frozenset()) -
         at = text.find(other, start)
         if 0 <= at < stop:
             stop = at
-    segment = text[start:stop]
-    values = []
-    for m in _TEXT_NUM_RE.finditer(segment):
-        if not m["unit"] and not m["pre"] and not m["suf"]:
-            continue  # a bare number in prose (1. 2.) is not a target
-        v = parse_value(m.group(0))
-        if v.kind == "quantitative" and v.num is not None:
-            values.append(StatedValue(v.num, v.num_max, v.unit, v.comparator, m.group(0)))
-    return values
+    # comparator words, magnitudes, ranges and relative changes: transforms/quantities.py
+    return quantities.stated_quantities(text[start:stop])
 
 
-def _satisfies(grid: float, stated: float, op: str | None) -> bool:
-    eps = 1e-9
-    return {">=": grid >= stated - eps, ">": grid > stated - eps, "<=": grid <= stated + eps,
-            "<": grid < stated + eps}.get(op or "=", abs(grid - stated) <= eps)
+def _satisfies(row: "IndicatorRow", stated) -> bool | None:
+    """None: not comparable (another kind of unit, or a change against last year)."""
+    return quantities.agrees(row.value_num, row.value_num_max, row.value_unit, stated)
 
 
 def _text_grid_mismatch(form, rows, budget_year, cfg, who):
@@ -446,10 +423,10 @@ def _text_grid_mismatch(form, rows, budget_year, cfg, who):
         if pos < 0:
             continue
         others = {n for n in names if n != name and name not in n}
-        stated = [s for s in _stated_values(text, pos + len(name), others) if comparable(r, s) is not None]
+        stated = [s for s in _stated_values(text, pos + len(name), others) if _satisfies(r, s) is not None]
         if not stated:
             continue
-        if any(_satisfies(*comparable(r, s), s.comparator) for s in stated):
+        if any(_satisfies(r, s) for s in stated):
             continue
         done.add((r.horizon, name))
         where = "长期目标" if r.horizon == "long_term" else "年度目标"

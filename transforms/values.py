@@ -45,7 +45,7 @@ PLACEHOLDERS = frozenset(
 KNOWN_UNITS = frozenset(
     """% ‰ 个 项 家 次 人 人次 名 件 套 期 篇 场 所 台 批 部 本 份 条 处 座 支 户 册 辆 类 种
     元 万元 亿元 万 亿 万人 万人次 年 月 天 日 周 小时 分钟 分 平方米 亩 公顷 公里 吨
-    百分点 个百分点 元/人""".split()
+    百分点 个百分点 元/人 工作日 个工作日 个月 例 米 千米 千克 公斤 立方米""".split()
 )
 
 # Comparator words, longest first so that 大于等于 wins over 大于.
@@ -58,7 +58,7 @@ _PREFIX = {
 }
 _SUFFIX = {
     ">=": "及以上 或以上 以上",
-    "<=": "及以下 或以下 以下 以内 之内",
+    "<=": "及以下 或以下 以下 以内 之内 内",
     "=": "左右",  # "about": no bound either way
 }
 
@@ -83,7 +83,11 @@ _CN = "零〇一二两三四五六七八九十百千"
 _NUM = rf"[-+]?(?:0|[1-9]\d*)(?:\.\d+)?|[{_CN}]+(?:[万亿][{_CN}]+)*"
 # A unit is % / ‰, or 1-4 CJK/Latin characters with an optional "/per" part (元/人).
 # Longer tails (3项改革任务) are sentences, not units.
-_UNIT = r"[%‰]|[\u4e00-\u9fffA-Za-z°]{1,4}?(?:/[\u4e00-\u9fffA-Za-z]{1,4})?"
+# Rates per N keep the denominator in the unit (3.2例/10万人, ≤5/万); a middle dot joins
+# compound units (元/吨·公里).
+_WORD = r"[\u4e00-\u9fffA-Za-z°](?:·?[\u4e00-\u9fffA-Za-z°]){0,3}?"
+_PER = rf"/(?:\d+(?:\.\d+)?)?{_WORD}"
+_UNIT = rf"[%‰]|{_WORD}(?:{_PER})?|{_PER}"
 _SEP = r"-|~|〜|—|–|至|到"
 _VALUE_RE = re.compile(
     rf"(?P<pre>{_PRE_RE})?"
@@ -94,7 +98,21 @@ _VALUE_RE = re.compile(
 _ARABIC_RE = re.compile(r"[-+]?\d")
 _SPLIT_RE = re.compile(r"[、,;/和及]|以及")
 _SPACE_RE = re.compile(rf"[\s{ZERO_WIDTH}]+")
-_SIGNS = str.maketrans({"≧": ">=", "≥": ">=", "≦": "<=", "≤": "<=", "−": "-"})
+_SIGNS = str.maketrans({"≧": ">=", "≥": ">=", "≦": "<=", "≤": "<=", "−": "-", "・": "·", "•": "·", "∙": "·", "⋅": "·"})
+# A label before an explicit comparator or a colon (达标率≥98%, 满意度:95%), or a rate's name
+# right before its number (达标率98%). Tried only when the plain grammar fails.
+_LABEL_RE = re.compile(rf"(?P<label>[\u4e00-\u9fffA-Za-z()]{{1,12}}?)(?:(?=(?:{_PRE_RE}))|:|(?<=[率度])(?=\d))(?P<rest>.+)")
+# Growth phrases: a change against another year (较上年提高5%): the unit names the reference.
+_GROWTH_RE = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,12}?)(?:较|比|同比|相比)(?P<ref>上年度?|去年|上一年度?|(?:19|20)\d{2}年度?)?(?:同期)?"
+    r"(?P<verb>提高|提升|增长|增加|上升|降低|下降|减少|压减|缩短)了?(?P<rest>.+)")
+_DOWN = {"降低", "下降", "减少", "压减", "缩短"}
+_FLIP = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "="}
+# 2015.08 is an amount, not a date: only 年, - and / mark a year.
+# Dates and deadlines (2026年底前, 11月30日前, 2026年9月) are qualitative, never the number 2026.
+_DATE_RE = re.compile(
+    r"(?:19|20)\d{2}(?:年|[-/](?:0?[1-9]|1[0-2])(?!\d))|\d{1,2}月\d{1,2}[日号]"
+    r"|\d{1,2}月(?:底|末|初|前|中旬|上旬|下旬|份)|\d{1,2}[日号](?:前|之前|以前)|\d年(?:底|末|初)")
 
 
 def normalize_value(raw: str | None) -> str:
@@ -151,6 +169,31 @@ def _quantity(s: str) -> ParsedValue | None:
     return ParsedValue(lo, hi, unit, ">=", "quantitative")
 
 
+def _labelled(s: str) -> ParsedValue | None:
+    m = _LABEL_RE.fullmatch(s)
+    if not m or m["label"].endswith("不"):
+        return None
+    return _quantity(m["rest"])
+
+
+def _growth(s: str) -> ParsedValue | None:
+    """较上年提高5% -> +5 with unit 较上年%; 降低/减少 give a negative change."""
+    m = _GROWTH_RE.fullmatch(s)
+    if not m:
+        return None
+    q = _quantity(m["rest"])
+    if q is None:
+        return None
+    ref = m["ref"] or "上年"
+    ref = "上年" if ref.startswith(("上", "去")) else ref.removesuffix("度")
+    lo, hi, op = q.num, q.num_max, q.comparator
+    if m["verb"] in _DOWN:
+        lo, hi, op = (-(hi if hi is not None else lo), -lo if hi is not None else None, _FLIP[op])
+        if q.num_max is not None:
+            op = ">="
+    return ParsedValue(lo, hi, f"较{ref}{q.unit or ''}", op, "quantitative")
+
+
 def parse_value(raw: str | None) -> ParsedValue:
     """Parse one value cell; see the module docstring. Never raises."""
     try:
@@ -161,10 +204,15 @@ def parse_value(raw: str | None) -> ParsedValue:
             return ParsedValue(unit=s, kind="missing")
         if not re.search(r"\w", s.replace("%", "").replace("‰", "")):
             return MISSING  # punctuation only: ———, ／／, ...
-        q = _quantity(s)
+        q = _growth(s)  # before dates: 比2023年增加3家 names its reference year
+        undated = _DATE_RE.sub("", s)
+        if q is None and undated != s and not re.search(r"\d", undated):
+            return QUALITATIVE  # a date or deadline only
+        if q is None and undated == s:
+            q = _quantity(s) or _labelled(s)
         if q is not None:
             return q
-        if sum(1 for part in _SPLIT_RE.split(s) if re.search(r"\d", part)) >= 2:
+        if sum(1 for part in _SPLIT_RE.split(undated) if re.search(r"\d", part)) >= 2:
             return COMPOUND
         return QUALITATIVE
     except Exception:  # noqa: BLE001 - a value cell must never break ingestion

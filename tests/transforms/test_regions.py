@@ -117,3 +117,39 @@ def test_enshi_city_vs_prefecture(department, expected):
 def test_ambiguous_names(department, hints, default_province, code):
     region = infer_region(department, hints, default_province)
     assert (region.region_code if region else None) == code
+
+
+# Issue 13 item 8: the whole country (GB/T 2260, all 34 provincial units).
+@pytest.mark.parametrize(
+    "department,expected",
+    [
+        ("北京市朝阳区教育委员会", Region("北京市", "北京市", "朝阳区", "county", "110105")),
+        ("成都市武侯区财政局", Region("四川省", "成都市", "武侯区", "county", "510107")),
+        ("恩施州民族宗教事务委员会", Region("湖北省", "恩施土家族苗族自治州", None, "city", "422800")),
+        ("潜江市财政局", Region("湖北省", "潜江市", None, "city", "429005")),
+        ("天门市教育局", Region("湖北省", "天门市", None, "city", "429006")),
+        ("广东省财政厅", Region("广东省", None, None, "province", "440000")),
+        ("上海市浦东新区财政局", Region("上海市", "上海市", "浦东新区", "county", "310115")),
+    ],
+)
+def test_national_regions(department, expected):
+    assert infer_region(department) == expected
+
+
+def test_name_before_folders_before_default_province():
+    # the name wins over a folder of another province; a folder over --province
+    assert infer_region("广东省财政厅", ("湖北省",), "湖北省").province == "广东省"
+    assert infer_region("省财政厅", ("广东省",), "湖北省").province == "广东省"
+    assert infer_region("省财政厅", (), "湖北省").province == "湖北省"
+
+
+def test_every_provincial_unit_resolves_by_name():
+    rows = _rows()
+    provinces = [r for r in rows.values() if r["level"] == "province"]
+    assert len(provinces) == 34
+    for r in provinces:
+        assert infer_region(r["name"] + "财政厅").region_code == r["code"], r["name"]
+    for level in ("city", "county"):
+        assert {r["province_code"] for r in rows.values() if r["level"] == level} >= \
+            {r["code"] for r in provinces if r["code"] not in ("710000", "810000", "820000")} - \
+            ({"110000", "120000", "310000", "500000"} if level == "city" else set())

@@ -214,3 +214,32 @@ def test_shipped_sample_config_is_the_defaults():
     from tests.conftest import REPO
 
     assert load_review_config(REPO / "samples" / "review.toml", env={}) == ReviewConfig()
+
+
+# -- text_grid_mismatch precision on planted problems (issue 13 item 10) -----------------------
+
+# (indicator, grid target, goal text agreeing with it, goal text contradicting it)
+PLANTS = [
+    ("地区生产总值", "5000亿元", "地区生产总值突破5000亿元", "地区生产总值突破8000亿元"),
+    ("地区生产总值", "5000亿元", "地区生产总值达到0.5万亿元", "地区生产总值达到0.8万亿元"),
+    ("科技企业数量", "12000家", "科技企业数量达到1.2万家以上", "科技企业数量达到2万家以上"),
+    ("政策知晓率", "95%", "政策知晓率不低于90%", "政策知晓率不低于98%"),
+    ("政策知晓率", "92%", "政策知晓率保持在90%-95%", "政策知晓率保持在96%-99%"),
+    ("政策知晓率", "95%", "政策知晓率较上年提高5个百分点", "政策知晓率达到99%"),
+    ("投诉处理时限", "3天", "投诉处理时限不超过5天", "投诉处理时限不超过2天"),
+    ("培训人次", "1200人次", "培训人次超过1200人次", "培训人次超过1500人次"),
+]
+
+
+def test_text_grid_mismatch_precision_on_planted_forms(tmp_path):
+    """Every clean form is quiet and every planted one is found: precision = recall = 1.0."""
+    true_pos = false_pos = planted = 0
+    for i, (name, grid, clean, bad) in enumerate(PLANTS):
+        for text, is_planted in ((clean, False), (bad, True)):
+            f = form(annual=[an(name, ("", "", grid))], annual_goal=f"1.{text}。\n2.完成年度工作任务。")
+            hits = findings(tmp_path / f"{i}{is_planted}", f, check="text_grid_mismatch")
+            planted += is_planted
+            true_pos += bool(hits) and is_planted
+            false_pos += len(hits) if not is_planted else max(0, len(hits) - 1)
+    precision = true_pos / (true_pos + false_pos)
+    assert (precision, true_pos / planted) == (1.0, 1.0)

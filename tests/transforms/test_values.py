@@ -153,7 +153,8 @@ CASES = [
     ("2020—205—000—004", QUAL),
     # ...but up to 4 CJK/Latin characters after a number are read as its unit
     ("3项改革", q(3, "项改革")),
-    ("2023年", q(2023, "年")),
+    # a year is a date (issue 13 item 7, DOMAIN "dates are qualitative"): was q(2023, "年")
+    ("2023年", QUAL),
     # --- missing: empty, placeholders, unit without number
     ("", MISSING),
     (None, MISSING),
@@ -189,6 +190,37 @@ CASES = [
     ("万元", ParsedValue(unit="万元", kind="missing")),
 ]
 
+# Issue 13 item 7: value shapes of real forms (one row per rule; docs/values.md).
+ISSUE13_CASES = [
+    ("2-5个工作日", rng(2, 5, "个工作日")),  # range with a 4-character unit
+    ("85%-90%", rng(85, 90, "%")),
+    ("≤5/万", q(5, "/万", "<=")),  # rate per N: the unit holds the denominator
+    ("3.2例/10万人", q(3.2, "例/10万人")),
+    ("达标率≥98%", q(98, "%", ">=")),  # label before the comparator
+    ("满意度不低于90%", q(90, "%", ">=")),
+    ("满意度:95%", q(95, "%")),  # label and colon
+    ("达标率98%", q(98, "%")),  # a rate's name right before its number
+    ("95%及以上", q(95, "%", ">=")),
+    ("3天及以下", q(3, "天", "<=")),
+    ("3个工作日内", q(3, "个工作日", "<=")),  # 内 = 以内
+    ("≤3‰", q(3, "‰", "<=")),
+    ("5次/月", q(5, "次/月")),  # compound units
+    ("12元/吨·公里", q(12, "元/吨·公里")),
+    ("12元/吨・公里", q(12, "元/吨·公里")),  # other middle dots read as ·
+    ("98.50%", q(98.5, "%")),
+    ("较上年提高5%", q(5, "较上年%")),  # growth: the unit names the reference year
+    ("较上年降低2个百分点", q(-2, "较上年个百分点")),  # a fall is negative
+    ("同比增长10%以上", q(10, "较上年%", ">=")),
+    ("比2023年增加3家", q(3, "较2023年家")),
+    ("2026年底前", QUAL),  # dates and deadlines are qualitative, never 2026
+    ("11月30日前", QUAL),
+    ("2026年9月", QUAL),
+    ("2026-2028年", QUAL),
+    ("2015.08", q(2015.08)),  # an amount, not a date
+    ("2024年完成50%，2025年完成100%", COMPOUND),  # dates do not count as quantities
+    ("增长5%", QUAL),  # no reference year: not read as a growth phrase (left out)
+]
+
 # Every value cell of seeds 000 and 003 not already covered above (indicator grids and
 # the funding block), written exactly as extracted.
 SEED_CASES = [
@@ -212,7 +244,7 @@ SEED_CASES = [
 ]
 
 
-@pytest.mark.parametrize("raw,expected", CASES + SEED_CASES, ids=repr)
+@pytest.mark.parametrize("raw,expected", CASES + SEED_CASES + ISSUE13_CASES, ids=repr)
 def test_parse_value(raw, expected):
     assert parse_value(raw) == expected
 
