@@ -385,7 +385,6 @@ def _unit_inconsistent(form, rows, budget_year, cfg, who):
 
 
 # numbers stated in goal text: [comparator word] number [unit] [以上/以下…]
-_PRE_WORDS = ("不低于", "不少于", "不超过", "不高于", "达到", "突破", "超过", "低于", "不足", "控制在", "至少")
 _CLAUSE_END = re.compile(r"[。；;\n]")
 
 
