@@ -39,7 +39,7 @@ VIEW_SQL = ("10_staging.sql", "20_marts.sql", "25_status.sql", "30_rollups.sql")
 PUBLISH_SQL = "40_publish.sql"
 #: the views analysts, dashboards and exports read (CONTRACT.md, plus submission_status)
 PUBLIC_VIEWS = ("files", "submissions", "funding", "goals", "indicators", "quality_issues",
-                "submission_status", "city_rollup", "province_rollup")
+                "submission_status", "city_rollup", "province_rollup", "tasks")
 
 #: keys of ``Warehouse.append``; order = insert order (deletes go in reverse)
 APPEND_TABLES = ("contents", "raw_submissions", "raw_funding", "raw_goals", "raw_indicators", "raw_tasks",
