@@ -11,8 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from office.data import check_warehouse
-from office.ui import DB_ENV
+from office.data import DB_ENV, check_warehouse
 
 APP = Path(__file__).with_name("app.py")
 

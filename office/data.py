@@ -18,6 +18,7 @@ import pandas as pd
 
 from warehouse.read import connect_readonly
 
+DB_ENV = "JIXIAO_DASHBOARD_DB"  # the dashboard server tells its pages the warehouse path here
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of a DuckDB database file
 _ONE_CONNECTION = threading.Lock()
 

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from office import data
+from office.data import DB_ENV
 from warehouse.labels import CODE_ZH, column_zh
 
-DB_ENV = "JIXIAO_DASHBOARD_DB"
 
 
 def db_path() -> str:

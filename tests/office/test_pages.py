@@ -6,7 +6,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from office.ui import DB_ENV
+from office.data import DB_ENV
 from tests.conftest import REPO
 
 PAGES = REPO / "office" / "pages"
