@@ -73,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("dir")
     export.add_argument("--db", required=True)
     export.add_argument("--format", choices=("parquet", "xlsx"), default="parquet")
+
+    dashboard = sub.add_parser("dashboard", help="a local web dashboard over the published warehouse")
+    dashboard.add_argument("--db", required=True)
+    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+
+    letters = sub.add_parser("letters", help="one review letter (审核意见, .docx) per department with findings")
+    letters.add_argument("--db", required=True)
+    letters.add_argument("--out", required=True, help="folder for the letters")
+    letters.add_argument("--year", type=int, help="only this budget year")
+    letters.add_argument("--office", default=None,
+                         help="the office signing the letters (default: the settings' office_name, 财政局)")
     return p
 
 
@@ -125,6 +137,10 @@ def _main(argv: list[str] | None) -> int:
         return _registry(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "dashboard":
+        return _dashboard(args)
+    if args.command == "letters":
+        return _letters(args)
     return _serve(args)
 
 
@@ -155,17 +171,59 @@ def _registry(args) -> int:
 
 def _export(args) -> int:
     from flows.errors import require_warehouse, require_writable_dir
+    from office.data import OfficeError, check_warehouse
     from warehouse.export import export
 
     require_warehouse(args.db)
     require_writable_dir(args.dir, "export")
     try:
-        written = export(args.db, args.dir, args.format)
-    except FileNotFoundError as e:
+        written = export(check_warehouse(args.db), args.dir, args.format)
+    except (FileNotFoundError, OfficeError) as e:
+        print(f"jixiao: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a folder that cannot be written
+        print(f"jixiao: 无法写入 / cannot write to {args.dir}: {e.strerror}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
+def _dashboard(args) -> int:
+    from office.dashboard import serve
+    from office.data import OfficeError
+
+    try:
+        return serve(args.db, port=args.port, host=args.host)
+    except OfficeError as e:
+        print(f"jixiao: {e}", file=sys.stderr)
+        return 2
+
+
+def _office_name(args) -> str:
+    if args.office:
+        return args.office
+    try:  # the one Settings object, once jixiao/settings.py carries office_name
+        from jixiao.settings import load_settings
+    except ImportError:
+        from office.letters import DEFAULT_OFFICE
+
+        return DEFAULT_OFFICE
+    return load_settings().office_name
+
+
+def _letters(args) -> int:
+    from office.data import OfficeError
+    from office.letters import write_letters
+
+    try:
+        written = write_letters(args.db, args.out, year=args.year, office_name=_office_name(args))
+    except OfficeError as e:
         print(f"jixiao: {e}", file=sys.stderr)
         return 2
     for path in written:
         print(path)
+    print(f"审核意见 letters: {len(written)} 份 written to {args.out}")
     return 0
 
 

@@ -49,3 +49,34 @@ def test_export_both_formats(prefect_harness, tmp_path):
     assert "审核问题" in openpyxl.load_workbook(tmp_path / "xl" / "jixiao.xlsx").sheetnames
     proc = _run(tmp_path, "export", "--db", str(tmp_path / "none.duckdb"), str(tmp_path / "x"))
     assert proc.returncode == 2 and "no warehouse" in proc.stderr
+
+
+def test_letters_as_an_operator_runs_them(prefect_harness, tmp_path):
+    db = demo_warehouse()
+    proc = _run(tmp_path, "letters", "--db", str(db), "--out", str(tmp_path / "letters"), "--year", "2024",
+                "--office", "湖北省财政厅")
+    assert proc.returncode == 0, proc.stderr
+    written = sorted((tmp_path / "letters").glob("*.docx"))
+    assert written and "10 份" in proc.stdout
+
+
+def test_office_commands_answer_operator_mistakes_in_one_line(prefect_harness, tmp_path):
+    db = demo_warehouse()
+    not_duckdb = tmp_path / "notes.duckdb"
+    not_duckdb.write_text("not a warehouse", encoding="utf-8")
+    a_file = tmp_path / "a_file"
+    a_file.write_text("", encoding="utf-8")
+    cases = [
+        (("letters", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "o")), "no warehouse"),
+        (("letters", "--db", str(not_duckdb), "--out", str(tmp_path / "o")), "not a DuckDB"),
+        (("letters", "--db", str(db), "--out", str(a_file)), "cannot write"),
+        (("dashboard", "--db", str(tmp_path / "none.duckdb")), "no warehouse"),
+        (("dashboard", "--db", str(not_duckdb)), "not a DuckDB"),
+        (("export", "--db", str(not_duckdb), str(tmp_path / "x")), "not a DuckDB"),
+        (("export", "--db", str(db), "--format", "xlsx", str(a_file)), "cannot write"),
+    ]
+    for args, says in cases:
+        proc = _run(tmp_path, *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr and says in proc.stderr, (args, proc.stderr)
+        assert len(proc.stderr.strip().splitlines()) == 1, (args, proc.stderr)

@@ -13,6 +13,19 @@ from sqlalchemy.pool import NullPool
 from warehouse.store import PUBLIC_VIEWS
 
 
+def reflect(con, insp, view: str, columns: list[dict]) -> None:
+    """What Superset calls when a dataset is added: every reflection call must answer (views
+    have no keys nor indexes: empty answers, never an error)."""
+    assert view in insp.get_table_names() + insp.get_view_names(), view
+    pk = insp.get_pk_constraint(view)
+    assert pk.get("constrained_columns") in ([], None), (view, pk)
+    assert insp.get_foreign_keys(view) == [], view
+    assert insp.get_indexes(view) == [], view
+    table = sa.Table(view, sa.MetaData(), autoload_with=con)
+    assert [c.name for c in table.columns] == [c["name"] for c in columns], view
+    assert con.execute(sa.select(table).limit(1)).fetchall(), view
+
+
 def probe(db: str, url_style: str) -> None:
     if url_style == "query":  # what one types into Superset's SQLAlchemy URI field
         engine = sa.create_engine(f"duckdb:///{db}?access_mode=read_only", poolclass=NullPool)
@@ -32,6 +45,7 @@ def probe(db: str, url_style: str) -> None:
                 assert rows, view
                 count = con.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                 assert count >= len(rows)
+                reflect(con, insp, view, columns)
                 print(f"{view} columns={len(columns)} rows={count}")
             try:
                 con.execute(sa.text("CREATE TABLE dashboards_must_not_write (a INTEGER)"))
