@@ -51,6 +51,7 @@ class Converter:
     soffice: str | None = None  # None: found on PATH
     timeout_s: float = 120.0
     workers: int | None = None  # slots; None → CPUs
+    startup_s: float = STARTUP_S
     _tmp: str | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -188,7 +189,7 @@ class Converter:
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        deadline = time.monotonic() + STARTUP_S + self.timeout_s
+        deadline = time.monotonic() + self.startup_s + self.timeout_s
         while True:
             if progress.wait(timeout=0.2):
                 progress.clear()

@@ -117,3 +117,27 @@ def form_content(form) -> dict:
 
 def has_nested_tables(doc) -> bool:
     return any(t.parent is not None for t in doc.tables)
+
+
+CASES = Path(__file__).resolve().parent.parent / "tests" / "cases"
+FORMAT_CASES = CASES / "formats"
+
+
+def build_format_cases(cases: Path = CASES, out: Path = FORMAT_CASES) -> list[Path]:
+    """tests/cases/formats/: every .docx case (all four layouts) as .doc, .wps, PDF and .xlsx."""
+    from extractors.docx_reader import read_docx_bytes
+
+    paths = sorted(cases.glob("*.docx"))
+    # .wps first: it is written as .doc and renamed, so the .doc of the same stem comes after
+    written = convert_files(paths[:1], "wps", out) + convert_files(paths, "doc", out) \
+        + convert_files(paths, "pdf", out)
+    for p in paths:
+        target = out / f"{p.stem}.xlsx"
+        target.write_bytes(xlsx_from_document(read_docx_bytes(p.read_bytes())))
+        written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    for path in build_format_cases():
+        print(path)
