@@ -141,9 +141,11 @@ def _sheet_blocks(ws, first_block: int, first_table: int, source: str) -> list[P
     rows = [r for r, _ in texts]
     cols = [c for _, c in texts]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    spanned: set[int] = set()  # rows a merged cell with text reaches below its first row
     for (r, c), span in merges.items():
         if span and (r, c) in texts:
             r1, c1 = max(r1, r + span[0] - 1), max(c1, c + span[1] - 1)
+            spanned.update(range(r + 1, r + span[0]))
     by_row: dict[int, list[int]] = {}
     for r, c in texts:
         by_row.setdefault(r, []).append(c)
@@ -155,7 +157,7 @@ def _sheet_blocks(ws, first_block: int, first_table: int, source: str) -> list[P
     top, bottom = r0, r1
     while top <= bottom and (top not in by_row or lone(top)):
         top += 1
-    while bottom >= top and (bottom not in by_row or lone(bottom)):
+    while bottom >= top and bottom not in spanned and (bottom not in by_row or lone(bottom)):
         bottom -= 1
     blocks: list[Paragraph | Table] = []
 
