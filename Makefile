@@ -10,9 +10,13 @@ REGISTRY ?= samples/registry.csv
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test venv clean bench
+.PHONY: demo test venv clean bench system-deps
 
-venv: $(VENV)/.installed
+venv: system-deps $(VENV)/.installed
+
+# LibreOffice, a CJK font (and chromium, issue 11): installed when root with apt, else one line how
+system-deps:
+	@sh .ci/system-deps.sh
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)

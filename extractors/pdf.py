@@ -38,8 +38,9 @@ def read_pdf_bytes(data: bytes, source: str = "") -> ExtractedDocument:
         raise fail("encrypted", source) from e
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, OSError, EOFError) as e:
         raise fail("corrupt", source, detail=f"PDF: {type(e).__name__}") from e
-    except Exception as e:  # pdfminer raises bare Exception subclasses on damaged files
-        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+    except Exception as e:  # pdfplumber wraps pdfminer's errors in PdfminerException(args[0])
+        inner = e.args[0] if e.args else None
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
             raise fail("encrypted", source) from e
         raise fail("corrupt", source, detail=f"PDF: {type(e).__name__}") from e
     try:
