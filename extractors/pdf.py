@@ -50,6 +50,7 @@ def read_pdf_bytes(data: bytes, source: str = "") -> ExtractedDocument:
         n_chars = 0
         content_bottom = 0.0
         for pno, page in enumerate(pages, start=1):
+            # space glyphs are dropped: their boxes sit off the line (padding 　 is lost, values are not)
             chars = [c for c in page.chars if c["text"].strip()]
             n_chars += len(chars)
             tables = [t for t in page.find_tables(TABLE_SETTINGS) if len(t.cells) >= 2]
@@ -203,8 +204,8 @@ def _join_lines(lines: list[list[dict]], right: float) -> str:
             wrapped = prev[-1]["x1"] + _first_unit_width(line) > right - 1.0
             if not wrapped:
                 parts.append("\n")
-            elif not (_CJK.match(text[:1]) or _CJK.match(parts[-1][-1:])):
-                parts.append(" " if not (_numeric(parts[-1][-1:]) and _numeric(text[:1])) else "")
+            elif parts[-1][-1:].isascii() and parts[-1][-1:].isalpha() and text[:1].isascii() and text[:1].isalpha():
+                parts.append(" ")  # an English word wrapped; CJK text, numbers and codes join as they are
         parts.append(text)
     return "".join(parts)
 
