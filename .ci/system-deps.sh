@@ -2,7 +2,7 @@
 # System packages the tests need (ONE list; `make system-deps`, called by `make venv`):
 # LibreOffice for legacy formats, a CJK font, Chromium and its driver for the dashboard's browser test.
 set -euo pipefail
-PACKAGES="libreoffice-writer-nogui libreoffice-calc-nogui fonts-wqy-microhei chromium chromium-driver"
+PACKAGES="libreoffice-writer-nogui libreoffice-calc-nogui fonts-wqy-microhei poppler-utils chromium chromium-driver"
 
 missing=""
 command -v soffice >/dev/null 2>&1 || missing="yes"

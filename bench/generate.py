@@ -224,14 +224,51 @@ def generate(out: Path, n: int, seed: int = 6, per_sample: int = 12) -> list[Pat
     return written
 
 
+MIX = (("doc", 0.075), ("wps", 0.075), ("xlsx", 0.10), ("pdf", 0.05))  # the rest stays .docx (70%)
+
+
+def mix_formats(paths: list[Path], seed: int = 6) -> dict[str, int]:
+    """Turn a share of the generated .docx files into the formats offices send (issue 10):
+    .doc/.wps and PDF through LibreOffice (one soffice start per format), .xlsx laid out with
+    merged cells. Each converted file replaces its .docx; returns the count per format."""
+    from extractors.docx_reader import read_docx_bytes
+    from testkit.formats import convert_files, xlsx_from_document
+
+    rng = random.Random(seed)
+    order = list(paths)
+    rng.shuffle(order)
+    counts, start = {"docx": len(paths)}, 0
+    for fmt, share in MIX:
+        chosen = order[start:start + round(share * len(paths))]
+        start += len(chosen)
+        if fmt == "xlsx":
+            for path in chosen:
+                path.with_suffix(".xlsx").write_bytes(xlsx_from_document(read_docx_bytes(path.read_bytes())))
+        else:
+            by_dir: dict[Path, list[Path]] = {}
+            for path in chosen:
+                by_dir.setdefault(path.parent, []).append(path)
+            for folder, group in by_dir.items():
+                convert_files(group, fmt, folder)
+        for path in chosen:
+            path.unlink()
+        counts[fmt] = len(chosen)
+        counts["docx"] -= len(chosen)
+    return counts
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="bench.generate", description=__doc__.splitlines()[0])
     p.add_argument("out")
     p.add_argument("--forms", type=int, default=1000)
     p.add_argument("--seed", type=int, default=6)
+    p.add_argument("--mix", action="store_true",
+                   help="70%% .docx, 15%% .doc/.wps, 10%% .xlsx, 5%% PDF (needs LibreOffice)")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     paths = generate(Path(args.out), args.forms, args.seed)
+    if args.mix:
+        print(mix_formats(paths, args.seed), file=sys.stderr)
     print(f"{len(paths)} forms under {args.out} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0
 

@@ -1,12 +1,131 @@
 """The one entry point of the extract stage: bytes of any supported format → ExtractedDocument.
 
 The format is chosen by content (magic bytes, OLE directory, zip content types), never by the
-file name alone. Today only .docx is read; other formats are added here, one module each."""
+file name alone; the name only tells a .wps from a .doc (Kingsoft WPS writes Word 97 binary) and
+an .et from an .xls, which are the same content.
+
+Formats that LibreOffice converts (.doc .wps .rtf .odt .xls .et .ods) go through one Converter:
+`configure()` sets it up once per process (cache dir next to the warehouse, soffice, timeout,
+workers); `preconvert()` converts a whole batch in one soffice start before its files are read
+one by one with `read_document`.
+"""
 from __future__ import annotations
 
-from extractors.docx_reader import read_docx_bytes
+import hashlib
+import io
+import zipfile
+from pathlib import PurePath
+
+from extractors import doc as doc_extractor
+from extractors import pdf as pdf_extractor
+from extractors import sheet as sheet_extractor
+from extractors.convert import Converter
+from extractors.docx_reader import OLE_MAGIC, _check_size, ole_stream_names, read_docx_bytes
+from extractors.errors import ExtractError, fail
 from extractors.model import ExtractedDocument
 
+ENCRYPTION_NAMES = {"EncryptionInfo", "EncryptedPackage"}
+CONVERTED = {"doc", "wps", "rtf", "odt", "xls", "et", "ods"}
+_converter: Converter | None = None
 
-def read_document(data: bytes, source: str = "") -> ExtractedDocument:
-    return read_docx_bytes(data, source=source)
+
+def configure(cache_dir=None, soffice: str | None = None, timeout_s: float = 120.0,
+              workers: int | None = None) -> Converter:
+    """Set the converter this process uses (call once per worker; the flow passes Settings)."""
+    global _converter
+    _converter = Converter(cache_dir=cache_dir, soffice=soffice, timeout_s=timeout_s, workers=workers)
+    return _converter
+
+
+def use_cache(cache_dir: str | None) -> None:
+    """Keep this process's converter on `cache_dir` (a worker serves many batches of one run)."""
+    if cache_dir is not None and (_converter is None or str(_converter.cache_dir) != str(cache_dir)):
+        configure(cache_dir=cache_dir)
+
+
+def converter() -> Converter:
+    global _converter
+    if _converter is None:
+        _converter = Converter()
+    return _converter
+
+
+def sniff(data: bytes, source: str = "") -> str:
+    """The format of `data`: docx xlsx pdf doc wps rtf odt xls et ods, or "unknown".
+    Raises ExtractError(encrypted) for a password-protected Office file."""
+    suffix = PurePath(source).suffix.lower()
+    head = data[:8]
+    if head == OLE_MAGIC:
+        names = ole_stream_names(data)
+        if names & ENCRYPTION_NAMES:  # an encrypted OOXML file is an OLE container
+            raise fail("encrypted", source)
+        if "WordDocument" in names:
+            return "wps" if suffix == ".wps" else "doc"
+        if names & {"Workbook", "Book"}:
+            return "et" if suffix == ".et" else "xls"
+        if not names:
+            raise fail("corrupt", source, "detail", detail="OLE目录无法读取")
+        return "unknown"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data[:5] == b"{\\rtf":
+        return "rtf"
+    if head.startswith(b"PK"):
+        return _zip_kind(data)
+    return "unknown"
+
+
+def _zip_kind(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
+                mime = zf.read("mimetype").decode("ascii", "replace")
+                if mime.endswith("opendocument.text"):
+                    return "odt"
+                if mime.endswith("opendocument.spreadsheet"):
+                    return "ods"
+            types = ""
+            if "[Content_Types].xml" in names and zf.getinfo("[Content_Types].xml").file_size < 1 << 20:
+                types = zf.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        return "docx"  # the .docx reader names the damage
+    if "spreadsheetml.sheet.main" in types or "xl/workbook.xml" in names:
+        return "xlsx"
+    return "docx"
+
+
+def read_document(data: bytes, source: str = "", converter_: Converter | None = None) -> ExtractedDocument:
+    _check_size(len(data))
+    fmt = sniff(data, source)
+    conv = converter_ or converter()
+    if fmt == "pdf":
+        doc = pdf_extractor.read_pdf_bytes(data, source)
+    elif fmt == "xlsx":
+        doc = sheet_extractor.read_xlsx_bytes(data, source)
+    elif fmt in ("xls", "et", "ods"):
+        doc = sheet_extractor.read_legacy_sheet(data, fmt, source, conv)
+    elif fmt in ("doc", "wps", "rtf", "odt"):
+        doc = doc_extractor.read_converted(data, fmt, source, conv)
+    else:
+        doc = read_docx_bytes(data, source=source)  # docx, or the reader's not_a_docx / corrupt
+        fmt = "docx"
+    doc.source_format = fmt
+    return doc
+
+
+def preconvert(items: list[tuple[bytes, str]], converter_: Converter | None = None) -> int:
+    """Convert every file of a batch that needs LibreOffice in one soffice start, filling the
+    cache that `read_document` then reads. (bytes, source) pairs; returns how many needed it.
+    Never raises for bad input: the per-file read reports it."""
+    todo = []
+    for data, source in items:
+        try:
+            fmt = sniff(data, source)
+        except ExtractError:
+            continue
+        if fmt in CONVERTED and not (fmt in ("doc", "wps") and doc_extractor.encrypted_doc(data)):
+            todo.append((hashlib.sha256(data).hexdigest(), data, fmt))
+    if todo:
+        (converter_ or converter()).convert_many(todo)
+    return len(todo)

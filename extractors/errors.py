@@ -22,3 +22,9 @@ class ExtractError(Exception):
         if code not in CATALOG:
             raise KeyError(f"extract error code {code!r} is not in jixiao.catalog")
         return cls(code, sentence(code, variant, **fields))
+
+
+def fail(code: str, source: str = "", variant: str | None = None, **fields) -> ExtractError:
+    """The ExtractError of catalog code `code` (the other formats' extractors raise it); the
+    normalize stage puts the file's name in front of its sentence."""
+    return ExtractError.of(code, variant, **fields)

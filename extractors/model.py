@@ -17,6 +17,9 @@ class Cell:
     row_span: int
     col_span: int
     text: str  # paragraphs joined with "\n", as written
+    # where a clerk finds the cell in the original file, when the format has cells of its own:
+    # "Sheet1!B3" for a worksheet, "p2@72,140" (page, x, y in points from the top left) for a PDF
+    ref: str | None = None
 
 
 @dataclass(slots=True)
@@ -27,6 +30,7 @@ class Table:
     cells: list[Cell]
     parent: tuple[int, int, int] | None = None  # (table, row, col) of the cell holding a nested table
     kind: str = "table"
+    origin: str | None = None  # the worksheet name, or "p1-2" for the pages of a PDF table
     _grid: list[list[int]] | None = field(default=None, repr=False, compare=False)
 
     def grid(self) -> list[list[int]]:
@@ -67,18 +71,22 @@ class Paragraph:
 class ExtractedDocument:
     blocks: list[Paragraph | Table]  # body order; nested tables follow their parent table
     source: str = ""
+    # the format the bytes were in (docx, doc, wps, rtf, odt, xlsx, xls, et, pdf)
+    source_format: str = "docx"
 
     @property
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
     def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "blocks": [
-                {k: v for k, v in asdict(b).items() if k != "_grid"} for b in self.blocks
-            ],
-        }
+        # optional positions are written only when set, so a .docx dict stays as it was
+        blocks = []
+        for b in self.blocks:
+            d = {k: v for k, v in asdict(b).items() if k != "_grid" and not (k == "origin" and v is None)}
+            if "cells" in d:
+                d["cells"] = [{k: v for k, v in c.items() if not (k == "ref" and v is None)} for c in d["cells"]]
+            blocks.append(d)
+        return {"source": self.source, "source_format": self.source_format, "blocks": blocks}
 
     @classmethod
     def from_dict(cls, d: dict) -> "ExtractedDocument":
@@ -89,5 +97,6 @@ class ExtractedDocument:
             else:
                 cells = [Cell(**c) for c in b["cells"]]
                 parent = tuple(b["parent"]) if b.get("parent") else None
-                blocks.append(Table(b["index"], b["n_rows"], b["n_cols"], cells, parent))
-        return cls(blocks=blocks, source=d.get("source", ""))
+                blocks.append(Table(b["index"], b["n_rows"], b["n_cols"], cells, parent,
+                                    origin=b.get("origin")))
+        return cls(blocks=blocks, source=d.get("source", ""), source_format=d.get("source_format", "docx"))

@@ -22,6 +22,7 @@ import pandas as pd
 from intake.plan import plan
 from intake.scan import scan_inbox, utcnow
 from transforms.normalize import NormalizedBatch, NormalizeOptions, SourceFile
+from extractors.convert import clean_cache
 from flows.lifetime import quiet_console
 from transforms.lifeline import STOPPING
 from transforms.pool import BatchPool, default_workers, pool_for, register, run_batch, unregister
@@ -33,6 +34,12 @@ DEFAULT_BATCH_SIZE = 100
 RUNNERS = ("processes", "dask")
 #: message prefix of the Cancelled state of a run that found the warehouse busy (--no-wait)
 BUSY = "warehouse busy: "
+
+
+def converted_cache(db: Path) -> Path:
+    """Where .docx conversions of .doc/.wps/.xls/… files are kept, by source sha256, so a
+    re-run never converts again (next to the warehouse, like its lock)."""
+    return db.with_name(db.name + ".converted")
 
 
 def new_run_id() -> str:
@@ -100,9 +107,11 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
     if runner not in RUNNERS:
         raise ValueError(f"runner must be one of {RUNNERS}")
     workers = workers or default_workers()
+    cache_dir = converted_cache(Path(db))
     options = NormalizeOptions(default_year=year, default_province=province,
                                review=load_review_config(review_config,
-                                                         quantitative_share_min=quantitative_share_min))
+                                                         quantitative_share_min=quantitative_share_min),
+                               convert_cache_dir=str(cache_dir))
     clock = StageClock()
     t_start = time.perf_counter()
     try:
@@ -122,6 +131,7 @@ def ingest(inbox: str, db: str, year: int | None = None, province: str | None = 
             intake = plan(scan, state, _Year(year), run_started_at=started_at)
             wh.record_scan(intake.scan)
             todo = intake.files
+            clean_cache(cache_dir, {f.sha256 for f in scan if f is not None and f.sha256})
         log.info("run %s: %d files under %s, %d new contents to read", run_id, len(scan), inbox_path, len(todo))
         if todo and runner == "processes":
             pool_key = run_id

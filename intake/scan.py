@@ -19,7 +19,9 @@ import pandas as pd
 
 # Files we try to read as Word documents. .doc/.wps are read far enough to tell the clerk
 # to save them as .docx (legacy_format) rather than being silently ignored.
-DOCUMENT_SUFFIXES = {".docx", ".docm", ".dotx", ".doc", ".wps", ".dot"}
+#: what may hold a form (the format itself is told by content, extractors.dispatch)
+DOCUMENT_SUFFIXES = {".docx", ".docm", ".dotx", ".doc", ".wps", ".dot", ".rtf", ".odt",
+                     ".xlsx", ".xlsm", ".xls", ".et", ".ods", ".pdf"}
 EPOCH = datetime(1970, 1, 1)
 SCAN_COLUMNS = ["path", "sha256", "size_bytes", "modified_at", "kind", "ignore_reason"]
 

@@ -80,6 +80,7 @@ class FormRecord:
     form_index: int
     form_type: str | None = None  # department | project
     layout: str = "unknown"
+    source_format: str = "docx"  # the file format it was read from (docx, doc, wps, xlsx, pdf, …)
     titles: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     stated_year: int | None = None  # a year the document states for itself (title)

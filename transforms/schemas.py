@@ -14,6 +14,8 @@ ADMIN_LEVELS = ["province", "city", "county"]
 HORIZONS = ["long_term", "annual"]
 COMPARATORS = ["=", ">=", "<=", ">", "<"]
 VALUE_KINDS = ["quantitative", "qualitative", "missing", "compound"]
+#: the file formats a form is read from (extractors.dispatch)
+SOURCE_FORMATS = ["docx", "doc", "wps", "rtf", "odt", "xlsx", "xls", "et", "ods", "pdf"]
 YEAR = {"ge": 1990, "le": 2100}
 
 
@@ -38,6 +40,7 @@ class Submissions(pa.DataFrameModel):
     supervising_department: Series[str] = pa.Field(nullable=True)
     executing_unit: Series[str] = pa.Field(nullable=True)
     implementation_period: Series[str] = pa.Field(nullable=True)  # 实施期限/项目期限 as written
+    source_format: Series[str] = pa.Field(isin=SOURCE_FORMATS)  # the file format the form was read from
     long_term_until: Series["Int64"] = pa.Field(nullable=True, **YEAR)
     logical_key: Series[str]
 

@@ -15,7 +15,7 @@ COLUMN_ZH = {
     "budget_year": "预算年度", "department": "部门", "province": "省", "city": "市州", "county": "县市区",
     "admin_level": "级次", "region_code": "地区代码", "filer": "填报人", "phone": "联系电话",
     "project_name": "项目名称", "project_code": "项目编码", "supervising_department": "主管部门",
-    "executing_unit": "执行单位", "implementation_period": "实施期限", "is_current": "是否现行", "warnings": "警告数", "year_source": "年度来源",
+    "executing_unit": "执行单位", "implementation_period": "实施期限", "source_format": "文件格式", "is_current": "是否现行", "warnings": "警告数", "year_source": "年度来源",
     "long_term_until": "长期目标截止年", "logical_key": "逻辑键", "superseded_by": "被取代于",
     "fiscal_year": "数据年度", "direction": "收支", "category": "类别", "is_total": "是否合计",
     "amount_wan": "金额（万元）", "share_pct": "占比（%）", "source_table": "表序号", "source_row": "行",

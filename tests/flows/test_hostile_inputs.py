@@ -36,8 +36,8 @@ EXPECTED = {
     "2024/文本改名.docx": ("rejected", "not_a_docx"),
     "2024/截断.docx": ("rejected", "corrupt"),
     "2024/加密的表.docx": ("rejected", "encrypted"),
-    "2024/旧版表格.doc": ("rejected", "legacy_format"),
-    "2024/金山文档.wps": ("rejected", "legacy_format"),
+    "2024/旧版表格.doc": ("rejected", "conversion_failed"),  # a fake Word 97 file: LibreOffice cannot read it
+    "2024/金山文档.wps": ("rejected", "conversion_failed"),
     "2024/报送函.docx": ("rejected", "no_tables"),
     "2024/压缩炸弹.docx": ("rejected", "too_large"),
     "2024/谎报大小的压缩炸弹.docx": ("rejected", "too_large"),
@@ -47,7 +47,7 @@ EXPECTED = {
     "无年度/鄂州市教育局.docx": ("rejected", "missing_year"),
     "2024/~$部门整体绩效目标表.docx": ("ignored", "word_lock_file"),
     "2024/说明.txt": ("ignored", "not_a_document"),
-    "2024/扫描件.pdf": ("ignored", "not_a_document"),
+    "2024/扫描件.pdf": ("rejected", "corrupt"),  # a PDF header and nothing else
     "2024/.DS_Store": ("ignored", "not_a_document"),
     DEEP: ("loaded", None),
     "2024/鄂州市/鄂州市科学技术局 部门整体绩效目标表.docx": ("loaded", None),

@@ -50,6 +50,8 @@ def normalize_document(rows: BatchRows, f: SourceFile, doc: ExtractedDocument, o
         rows.reject(f, "no_tables", findings.catalog_sentence(f, "no_tables"))
         return
     forms = read_forms(doc)
+    for form in forms:
+        form.source_format = doc.source_format
     target_forms = [x for x in forms if x.form_type and not x.not_target_form]
     if not target_forms:
         other = next((x.not_target_form for x in forms if x.not_target_form), None)

@@ -23,6 +23,8 @@ class NormalizeOptions:
     default_year: int | None = None
     default_province: str | None = None
     review: ReviewConfig = field(default_factory=ReviewConfig)
+    #: converted .docx of .doc/.wps/.xls/… cached by source sha256 (next to the warehouse); None: temporary
+    convert_cache_dir: str | None = None
 
 
 @dataclass

@@ -38,6 +38,7 @@ class SubmissionRow:
     supervising_department: str | None
     executing_unit: str | None
     implementation_period: str | None  # 实施期限/项目期限 as written: 2024年1月-2026年12月, 3年
+    source_format: str  # docx, doc, wps, rtf, odt, xlsx, xls, et, pdf
     long_term_until: int | None
     logical_key: str
 

@@ -30,5 +30,6 @@ def submission(f: SourceFile, form: FormRecord, sid: str, department: str, year:
         filer=fields.get("filer"), phone=fields.get("phone"), project_name=fields.get("project_name"),
         project_code=fields.get("project_code"), supervising_department=fields.get("supervising_department"),
         executing_unit=fields.get("executing_unit"), implementation_period=fields.get("implementation_period"),
+        source_format=form.source_format,
         long_term_until=form.long_term_until, logical_key=logical_key(form, department, year.year),
     )

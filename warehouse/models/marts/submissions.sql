@@ -20,6 +20,7 @@ SELECT
     supervising_department,
     executing_unit,
     implementation_period,
+    source_format,
     is_current,
     status,
     warnings,

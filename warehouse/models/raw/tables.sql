@@ -68,11 +68,13 @@ CREATE TABLE IF NOT EXISTS raw.raw_submissions (
     supervising_department VARCHAR,
     executing_unit         VARCHAR,
     implementation_period  VARCHAR,           -- 实施期限/项目期限 as written (2024年1月-2026年12月, 3年)
+    source_format          VARCHAR,           -- docx, doc, wps, rtf, odt, xlsx, xls, et, pdf
     long_term_until        INTEGER,           -- 长期目标（截止2025年）: the long-term horizon
     logical_key            VARCHAR,           -- versions of one logical submission share it
     run_id                 VARCHAR
 );
 ALTER TABLE raw.raw_submissions ADD COLUMN IF NOT EXISTS implementation_period VARCHAR;  -- warehouses made before it
+ALTER TABLE raw.raw_submissions ADD COLUMN IF NOT EXISTS source_format VARCHAR;
 
 -- raw_funding — grain: one funding value; key: (submission_id, source_table, source_row, source_col).
 CREATE TABLE IF NOT EXISTS raw.raw_funding (

@@ -58,6 +58,7 @@ SELECT
     r.supervising_department,
     r.executing_unit,
     r.implementation_period,
+    coalesce(r.source_format, 'docx') AS source_format,
     r.long_term_until,
     r.logical_key,
     r.path_modified_at,

@@ -1,0 +1,282 @@
+"""PDF with a text layer → paragraphs and merged-cell grids (pdfplumber / pdfminer.six).
+
+Tables come from the ruling lines (pdfplumber's lines strategy). A merged cell is one rectangle
+spanning several columns or rows of the grid drawn by all cell edges, so spans are recovered by
+placing each rectangle on the distinct x and y edges of its table. Text is rebuilt from the
+characters by position: characters on one line are joined without the gaps the text layer puts
+inside a number (`21500.0 0` → `21500.00`); a cell's line that runs to the cell's right edge
+wraps (joined), a line that stops short ends a paragraph (joined with "\\n", as in Word).
+A table cut by a page break (its next row would not have fitted on the page) is joined again.
+A PDF without a text layer (a scan) is rejected as scanned_pdf: OCR is out of scope.
+"""
+from __future__ import annotations
+
+import bisect
+import io
+import re
+
+from extractors.errors import ExtractError, fail
+from extractors.model import Cell, ExtractedDocument, Paragraph, Table
+
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
+                  "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
+MAX_PAGES = 200
+CELL_PADDING = 2.85  # Word's default cell margin (57 twips): text stops this short of the rule
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def read_pdf_bytes(data: bytes, source: str = "") -> ExtractedDocument:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
+        raise fail("encrypted", source) from e
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, OSError, EOFError) as e:
+        raise fail("corrupt", source, "detail", detail=f"PDF: {type(e).__name__}") from e
+    except Exception as e:  # pdfplumber wraps pdfminer's errors in PdfminerException(args[0])
+        inner = e.args[0] if e.args else None
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
+            raise fail("encrypted", source) from e
+        raise fail("corrupt", source, "detail", detail=f"PDF: {type(e).__name__}") from e
+    try:
+        if len(pages) > MAX_PAGES:
+            raise ExtractError("too_large", f"PDF页数过多（{len(pages)}页），不像是绩效目标表，请检查后重新提交。")
+        items = []  # (page, top, kind, payload) in reading order
+        n_chars = 0
+        content_bottom = 0.0
+        for pno, page in enumerate(pages, start=1):
+            # space glyphs are dropped: their boxes sit off the line (padding 　 is lost, values are not)
+            chars = [c for c in page.chars if c["text"].strip()]
+            n_chars += len(chars)
+            tables = [t for t in page.find_tables(TABLE_SETTINGS) if len(t.cells) >= 2]
+            grids = [_Grid(t, pno) for t in tables]
+            loose = []
+            for ch in chars:
+                for g in grids:
+                    if g.take(ch):
+                        break
+                else:
+                    loose.append(ch)
+            for g in grids:
+                items.append((pno, g.top, "table", g))
+                content_bottom = max(content_bottom, g.bottom)
+            for line in _lines(loose):
+                items.append((pno, line[0]["top"], "line", line))
+                content_bottom = max(content_bottom, max(c["bottom"] for c in line))
+    except ExtractError:
+        raise
+    except Exception as e:  # a page whose content stream is damaged
+        raise fail("corrupt", source, "detail", detail=f"PDF: {type(e).__name__}") from e
+    finally:
+        pdf.close()
+    if n_chars == 0:
+        raise fail("scanned_pdf", source)
+    items.sort(key=lambda it: (it[0], it[1]))
+    return ExtractedDocument(blocks=_blocks(items, content_bottom), source=source)
+
+
+class _Grid:
+    """One ruled table on a page: its cell rectangles placed on the distinct edges."""
+
+    def __init__(self, table, page: int):
+        self.page = page
+        rects = [c for c in table.cells if c is not None]
+        self.xs = _distinct([r[0] for r in rects] + [r[2] for r in rects])
+        self.ys = _distinct([r[1] for r in rects] + [r[3] for r in rects])
+        self.x0, self.top, self.x1, self.bottom = table.bbox
+        self.rects: list[tuple[int, int, int, int, tuple]] = []  # row, col, row_span, col_span, bbox
+        self.slot: dict[tuple[int, int], int] = {}
+        for r in rects:
+            c0, c1 = _index(self.xs, r[0]), _index(self.xs, r[2])
+            r0, r1 = _index(self.ys, r[1]), _index(self.ys, r[3])
+            if c1 <= c0 or r1 <= r0:
+                continue
+            k = len(self.rects)
+            self.rects.append((r0, c0, r1 - r0, c1 - c0, r))
+            for rr in range(r0, r1):
+                for cc in range(c0, c1):
+                    self.slot.setdefault((rr, cc), k)
+        self.chars: list[list[dict]] = [[] for _ in self.rects]
+
+    @property
+    def n_rows(self) -> int:
+        return max(len(self.ys) - 1, 1)
+
+    @property
+    def n_cols(self) -> int:
+        return max(len(self.xs) - 1, 1)
+
+    def take(self, ch) -> bool:
+        x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not (self.x0 <= x <= self.x1 and self.top <= y <= self.bottom):
+            return False
+        col = bisect.bisect_right(self.xs, x) - 1
+        row = bisect.bisect_right(self.ys, y) - 1
+        k = self.slot.get((row, col))
+        if k is None:
+            return False
+        self.chars[k].append(ch)
+        return True
+
+    def first_row_height(self) -> float:
+        return self.ys[1] - self.ys[0] if len(self.ys) > 1 else 0.0
+
+
+def _distinct(values, tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    i = bisect.bisect_left(edges, v - 2.0)
+    return min(i, len(edges) - 1)
+
+
+def _lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into lines (by vertical overlap), each sorted left to right."""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if lines:
+            last = lines[-1]
+            ref = last[0]
+            overlap = min(ref["bottom"], ch["bottom"]) - max(ref["top"], ch["top"])
+            if overlap > 0.5 * min(ref["bottom"] - ref["top"], ch["bottom"] - ch["top"]):
+                last.append(ch)
+                continue
+        lines.append([ch])
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    lines.sort(key=lambda ln: min(c["top"] for c in ln))
+    return lines
+
+
+def _line_text(line: list[dict]) -> str:
+    out: list[str] = []
+    prev = None
+    for ch in line:
+        t = ch["text"]
+        if prev is not None:
+            gap = ch["x0"] - prev["x1"]
+            size = max(prev.get("size") or 10.0, 1.0)
+            # a real word gap between Latin/digit runs; never inside a number or CJK text
+            if gap > 0.6 * size and not (_CJK.match(t) or _CJK.match(prev["text"])) \
+                    and not (_numeric(prev["text"]) and _numeric(t) and gap < 2 * size):
+                out.append(" ")
+        out.append(t)
+        prev = ch
+    return "".join(out)
+
+
+def _numeric(t: str) -> bool:
+    return bool(t) and all(c.isdigit() or c in ".,%-" for c in t)
+
+
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _first_unit_width(line: list[dict]) -> float:
+    """Width of what a line break could not split: up to the first ideograph or space after the
+    first character (a CJK character alone, or a run like （106001）)."""
+    end = line[0]["x1"]
+    for ch in line[1:]:
+        if _IDEOGRAPH.match(ch["text"]) or ch["text"].isspace():
+            break
+        end = ch["x1"]
+    return end - line[0]["x0"]
+
+
+def _join_lines(lines: list[list[dict]], right: float) -> str:
+    """Lines of one cell (or body column) → text. A line wrapped when the next line's first
+    unbreakable run would not have fitted after it; otherwise a paragraph ended there."""
+    parts: list[str] = []
+    for i, line in enumerate(lines):
+        text = _line_text(line)
+        if i:
+            prev = lines[i - 1]
+            wrapped = prev[-1]["x1"] + _first_unit_width(line) > right - 1.0
+            if not wrapped:
+                parts.append("\n")
+            elif parts[-1][-1:].isascii() and parts[-1][-1:].isalpha() and text[:1].isascii() and text[:1].isalpha():
+                parts.append(" ")  # an English word wrapped; CJK text, numbers and codes join as they are
+        parts.append(text)
+    return "".join(parts)
+
+
+def _grid_table(grids: list[_Grid], index: int) -> Table:
+    cells: list[Cell] = []
+    row_base = 0
+    for g in grids:
+        for k, (r, c, rs, cs, bbox) in enumerate(g.rects):
+            text = _join_lines(_lines(g.chars[k]), bbox[2] - CELL_PADDING)
+            cells.append(Cell(row_base + r, c, rs, cs, text,
+                              ref=f"p{g.page}@{bbox[0]:.0f},{bbox[1]:.0f}"))
+        row_base += g.n_rows
+    pages = sorted({g.page for g in grids})
+    origin = f"p{pages[0]}" if len(pages) == 1 else f"p{pages[0]}-{pages[-1]}"
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(index, row_base, grids[0].n_cols, cells, origin=origin)
+
+
+def _same_columns(a: _Grid, b: _Grid) -> bool:
+    return len(a.xs) == len(b.xs) and all(abs(x - y) <= 2.0 for x, y in zip(a.xs, b.xs))
+
+
+def _blocks(items, content_bottom: float) -> list[Paragraph | Table]:
+    """Reading order → blocks; a table whose next row did not fit on its page is joined with the
+    table opening the next page."""
+    runs: list[list] = []  # each: ["table", [grids]] or ["para", [lines]]
+    for i, (page, _, kind, payload) in enumerate(items):
+        if kind == "table":
+            if runs and runs[-1][0] == "table":
+                prev = runs[-1][1][-1]
+                last_on_page = i > 0 and items[i - 1][2] == "table" and items[i - 1][3] is prev
+                first_on_page = i == 0 or items[i - 1][0] != page
+                forced = content_bottom - prev.bottom < payload.first_row_height() + 2.0
+                if prev.page + 1 == page and last_on_page and first_on_page and forced \
+                        and _same_columns(prev, payload):
+                    runs[-1][1].append(payload)
+                    continue
+            runs.append(["table", [payload]])
+        else:
+            if runs and runs[-1][0] == "para" and runs[-1][1][-1][0] == page:
+                prev_line = runs[-1][1][-1][1]
+                size = max(prev_line[-1].get("size") or 10.0, 1.0)
+                gap = min(c["top"] for c in payload) - max(c["bottom"] for c in prev_line)
+                if gap < 0.8 * size and prev_line[-1]["x1"] + _first_unit_width(payload) > _right_margin(items) - 1.0:
+                    runs[-1][1].append((page, payload))  # a paragraph wrapped onto the next line
+                    continue
+            runs.append(["para", [(page, payload)]])
+    blocks: list[Paragraph | Table] = []
+    n_tables = 0
+    for kind, content in runs:
+        if kind == "table":
+            blocks.append(_grid_table(content, n_tables))
+            n_tables += 1
+        else:
+            text = _join_lines([line for _, line in content], _right_margin(items) + 1.0)
+            blocks.append(Paragraph(len(blocks), text.replace("\n", "")))
+    for i, b in enumerate(blocks):
+        if isinstance(b, Paragraph):
+            b.index = i
+    return blocks
+
+
+_margin_cache: dict[int, float] = {}
+
+
+def _right_margin(items) -> float:
+    key = id(items)
+    if key not in _margin_cache:
+        _margin_cache.clear()
+        rights = [g.x1 for _, _, k, g in items if k == "table"]
+        rights += [max(c["x1"] for c in ln) for _, _, k, ln in items if k == "line"]
+        _margin_cache[key] = max(rights) if rights else 0.0
+    return _margin_cache[key]
