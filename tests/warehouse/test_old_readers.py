@@ -70,8 +70,6 @@ def test_v1_3_storage_copy_answers_every_public_view_in_duckdb_1_3(db, old_pytho
             assert int(counts[view]) == con.execute(f'SELECT count(*) FROM "{view}"').fetchone()[0], view
 
 
-@pytest.mark.xfail(reason="publish writes DuckDB 2.0 storage until the warehouse branch publishes "
-                          "STORAGE_VERSION v1.3.0 (issue 11); the copy above proves the approach", strict=False)
 def test_published_file_itself_opens_in_duckdb_1_3(db, old_python):
     proc = _read_with_old(old_python, db)
     assert proc.returncode == 0, proc.stderr
