@@ -73,7 +73,7 @@ def test_office_commands_answer_operator_mistakes_in_one_line(prefect_harness, t
         (("dashboard", "--db", str(tmp_path / "none.duckdb")), "no warehouse"),
         (("dashboard", "--db", str(not_duckdb)), "not a DuckDB"),
         (("export", "--db", str(not_duckdb), str(tmp_path / "x")), "not a DuckDB"),
-        (("export", "--db", str(db), "--format", "xlsx", str(a_file)), "cannot write"),
+        (("export", "--db", str(db), "--format", "xlsx", str(a_file)), "is not a folder"),  # flows.errors.require_writable_dir
     ]
     for args, says in cases:
         proc = _run(tmp_path, *args)
