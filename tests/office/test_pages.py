@@ -88,7 +88,7 @@ def test_a_new_publish_is_read_without_restart(monkeypatch, db, tmp_path):
     newer = tmp_path / "newer.duckdb"
     shutil.copyfile(db, newer)
     with duckdb.connect(str(newer)) as con:
-        con.execute("DELETE FROM mat_submission_status WHERE department = '黄石市财政局'")
+        con.execute("DELETE FROM intermediate.int_submission_status WHERE department = '黄石市财政局'")
     newer.replace(live)
     at.run()
     assert _metric(at, "部门") == "11"

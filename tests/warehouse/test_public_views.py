@@ -36,7 +36,7 @@ def test_rollups_and_status_are_views_over_materialised_tables(db):
         kinds = dict(con.execute("SELECT table_schema || '.' || table_name, table_type "
                                  "FROM information_schema.tables").fetchall())
         # the tables behind them live out of main (rollups/, intermediate/ in warehouse/models)
-        for view, table in (("city_rollup", "rollups.city_rollup"), ("province_rollup", "rollups.province_rollup"),
+        for view, table in (("city_rollup", "rollups.mat_city_rollup"), ("province_rollup", "rollups.mat_province_rollup"),
                             ("submission_status", "intermediate.int_submission_status")):
             assert kinds[f"main.{view}"] == "VIEW" and kinds[table] == "BASE TABLE"
             sql = con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = 'main' AND view_name = ?",

@@ -99,8 +99,11 @@ def public_models() -> tuple[Model, ...]:
 def relation(m: Model) -> str:
     """Where a model's rows are stored (what other models read)."""
     layer = manifest()[m.layer]
-    schema = layer.get("storage", layer["schema"]) if layer["materialized"] == "table" else layer["schema"]
-    return f"{schema}.{m.name}"
+    if layer["materialized"] == "table" and "storage" in layer:
+        # a name of its own: a table and the main view over it sharing one name make SQLAlchemy
+        # reflection (Superset) see both at once
+        return f"{layer['storage']}.mat_{m.name}"
+    return f"{layer['schema']}.{m.name}"
 
 
 def _quote(text: str) -> str:
