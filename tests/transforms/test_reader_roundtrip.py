@@ -121,14 +121,14 @@ BATCH = 10
 
 # derandomize: the same documents on every run, so CI is reproducible. No shrink phase: a
 # failing batch is reported as drawn (shrinking a .docx round trip takes many minutes).
-@settings(max_examples=-(-EXAMPLES // BATCH), deadline=None, derandomize=True, database=None,
-          phases=(Phase.explicit, Phase.generate),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(documents(), min_size=BATCH, max_size=BATCH))
 # An open defect, not a pass: after the issue 9/13 merges one derandomized national project draw
 # reads 18 indicator values where it wrote 16 (a continued or explanatory column read as values).
 # Known and reported in the closing note; the mark goes when the reader is fixed.
 @pytest.mark.xfail(reason="open defect: one national_project draw reads 18 of 16 indicator values", strict=False)
+@settings(max_examples=-(-EXAMPLES // BATCH), deadline=None, derandomize=True, database=None,
+          phases=(Phase.explicit, Phase.generate),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(documents(), min_size=BATCH, max_size=BATCH))
 def test_every_generated_form_reads_back_as_its_content(batch):
     assert_round_trip(batch)
 
