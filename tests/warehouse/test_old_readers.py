@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import shutil
+
 import duckdb
 import pytest
 
@@ -73,3 +75,32 @@ def test_v1_3_storage_copy_answers_every_public_view_in_duckdb_1_3(db, old_pytho
 def test_published_file_itself_opens_in_duckdb_1_3(db, old_python):
     proc = _read_with_old(old_python, db)
     assert proc.returncode == 0, proc.stderr
+
+
+EVIDENCE = Path(__file__).parent / "evidence"  # package.json + package-lock.json pin the driver
+EVIDENCE_CACHE = REPO / ".venv" / "old-readers" / "evidence-duckdb-2.0.1"
+
+
+@pytest.fixture(scope="module")
+def evidence_driver() -> Path:
+    """Evidence's DuckDB driver installed from the npm registry by its lock file, once (`npm ci` trips on the lock's other-platform bindings)."""
+    script = EVIDENCE_CACHE / "read_views.mjs"
+    if not (EVIDENCE_CACHE / "node_modules" / "@evidence-dev" / "duckdb").exists():
+        EVIDENCE_CACHE.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(EVIDENCE / name, EVIDENCE_CACHE / name)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--no-save"], cwd=EVIDENCE_CACHE, check=True,
+                       capture_output=True, timeout=600)
+    shutil.copy(EVIDENCE / "read_views.mjs", script)
+    return script
+
+
+def test_evidence_driver_reads_every_public_view_of_the_published_file(db, evidence_driver):
+    # Evidence bundles DuckDB 1.4 (@duckdb/node-api 1.4.2): the published file must open in it as is.
+    proc = subprocess.run(["node", str(evidence_driver), str(db), *PUBLIC_VIEWS],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    counts = dict(line.split() for line in proc.stdout.splitlines())
+    with duckdb.connect(str(db), read_only=True) as con:
+        for view in PUBLIC_VIEWS:
+            assert int(counts[view]) == con.execute(f'SELECT count(*) FROM "{view}"').fetchone()[0], view
