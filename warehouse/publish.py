@@ -36,8 +36,9 @@ import duckdb
 
 log = logging.getLogger(__name__)
 
-#: the storage format of the published file: DuckDB 1.3 and later open it (issue 11)
-STORAGE_VERSION = "v1.3.0"
+#: the storage format of the published file: DuckDB 1.0 and later open it (issue 11; every public
+#: view was read with DuckDB 1.0.0, 1.1.3, 1.2.2 and 1.3.2 from such a file)
+STORAGE_VERSION = "v1.0.0"
 PREVIOUS = "previous"
 
 
@@ -230,7 +231,7 @@ def set_aside_foreign_wal(db_path: Path) -> str | None:
 
 
 def storage_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The storage format of the connection's database, as DuckDB tags it ('v1.3.0+')."""
+    """The storage format of the connection's database, as DuckDB tags it ('v1.0.0+')."""
     row = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
                       "WHERE database_name = current_database()").fetchall()
     return row[0][0] if row else None

@@ -120,9 +120,9 @@ def test_published_file_is_in_the_older_storage_format(scenario):
     with scenario.con("r2") as con:
         tag = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
                           "WHERE database_name = current_database()").fetchone()[0]
-    assert tag.rstrip("+") == STORAGE_VERSION == "v1.3.0"
+    assert tag.rstrip("+") == STORAGE_VERSION == "v1.0.0"
     header = scenario.r2.read_bytes()[:20]
-    assert header[8:12] == b"DUCK" and int.from_bytes(header[12:20], "little") == 66  # DuckDB 1.3 reads 64..66
+    assert header[8:12] == b"DUCK" and int.from_bytes(header[12:20], "little") == 64  # DuckDB 1.0 reads 64 only
 
 
 def test_a_file_in_the_newer_format_is_rewritten_in_the_older_one(tmp_path, scenario):
@@ -132,10 +132,10 @@ def test_a_file_in_the_newer_format_is_rewritten_in_the_older_one(tmp_path, scen
         con.execute("CREATE TABLE contents AS SELECT * FROM src.raw.contents")
         con.execute("CREATE TABLE inbox_files AS SELECT * FROM src.raw.inbox_files")
         assert con.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
-                           "WHERE database_name = 'new'").fetchone()[0] != "v1.3.0+"
+                           "WHERE database_name = 'new'").fetchone()[0] != "v1.0.0+"
     run(db, "r9", scan([]))
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
-                           "WHERE database_name = current_database()").fetchone()[0] == "v1.3.0+"
+                           "WHERE database_name = current_database()").fetchone()[0] == "v1.0.0+"
         assert con.execute("SELECT count(*) FROM raw.contents").fetchone()[0] > 0  # carried over
         assert contract.check(con) == []

@@ -1,5 +1,5 @@
 """Dashboard drivers bundle older DuckDBs: the published warehouse must open read-only in DuckDB
-1.3 and answer every public view. DuckDB 1.3 runs in its own venv (pip from the registry,
+1.0 and answer every public view. DuckDB 1.0 runs in its own venv (pip from the registry,
 cached under .venv/old-readers/), in its own process."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.conftest import REPO
 from tests.support.demo import demo_warehouse
 from warehouse.store import PUBLIC_VIEWS
 
-OLD_DUCKDB = "1.3.2"
+OLD_DUCKDB = "1.0.0"  # the oldest release that opens the published storage format (v1.0.0)
 VENV = REPO / ".venv" / "old-readers" / f"duckdb-{OLD_DUCKDB}"
 
 READ_EVERY_VIEW = textwrap.dedent("""
@@ -41,16 +41,6 @@ def old_python() -> Path:
     return python
 
 
-def write_for_old_readers(db: Path, target: Path, version: str = "v1.3.0") -> Path:
-    """A copy of the warehouse in an older storage format (what publish does once it writes one)."""
-    target.unlink(missing_ok=True)
-    with duckdb.connect() as con:
-        con.execute(f"ATTACH '{db}' AS pub (READ_ONLY)")
-        con.execute(f"ATTACH '{target}' AS old (STORAGE_VERSION '{version}')")
-        con.execute("COPY FROM DATABASE pub TO old")
-    return target
-
-
 def _read_with_old(python: Path, db: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(python), "-c", READ_EVERY_VIEW, str(db), OLD_DUCKDB, *PUBLIC_VIEWS],
                           capture_output=True, text=True, timeout=300)
@@ -61,20 +51,18 @@ def db(prefect_harness):
     return demo_warehouse()
 
 
-def test_v1_3_storage_copy_answers_every_public_view_in_duckdb_1_3(db, old_python, tmp_path):
-    old = write_for_old_readers(db, tmp_path / "warehouse_v13.duckdb")
-    proc = _read_with_old(old_python, old)
-    assert proc.returncode == 0, proc.stderr
-    counts = dict(line.split() for line in proc.stdout.splitlines())
+def _assert_same_counts(db: Path, stdout: str) -> None:
+    counts = dict(line.split() for line in stdout.splitlines())
     assert list(counts) == list(PUBLIC_VIEWS)
     with duckdb.connect(str(db), read_only=True) as con:
         for view in PUBLIC_VIEWS:
             assert int(counts[view]) == con.execute(f'SELECT count(*) FROM "{view}"').fetchone()[0], view
 
 
-def test_published_file_itself_opens_in_duckdb_1_3(db, old_python):
+def test_published_file_itself_opens_in_duckdb_1_0(db, old_python):
     proc = _read_with_old(old_python, db)
     assert proc.returncode == 0, proc.stderr
+    _assert_same_counts(db, proc.stdout)
 
 
 EVIDENCE = Path(__file__).parent / "evidence"  # package.json + package-lock.json pin the driver
@@ -83,7 +71,8 @@ EVIDENCE_CACHE = REPO / ".venv" / "old-readers" / "evidence-duckdb-2.0.1"
 
 @pytest.fixture(scope="module")
 def evidence_driver() -> Path:
-    """Evidence's DuckDB driver installed from the npm registry by its lock file, once (`npm ci` trips on the lock's other-platform bindings)."""
+    """Evidence's DuckDB driver from the npm registry, as its lock file pins it, installed once
+    (`npm install`: `npm ci` trips on the lock's other-platform bindings)."""
     script = EVIDENCE_CACHE / "read_views.mjs"
     if not (EVIDENCE_CACHE / "node_modules" / "@evidence-dev" / "duckdb").exists():
         EVIDENCE_CACHE.mkdir(parents=True, exist_ok=True)
@@ -100,7 +89,4 @@ def test_evidence_driver_reads_every_public_view_of_the_published_file(db, evide
     proc = subprocess.run(["node", str(evidence_driver), str(db), *PUBLIC_VIEWS],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    counts = dict(line.split() for line in proc.stdout.splitlines())
-    with duckdb.connect(str(db), read_only=True) as con:
-        for view in PUBLIC_VIEWS:
-            assert int(counts[view]) == con.execute(f'SELECT count(*) FROM "{view}"').fetchone()[0], view
+    _assert_same_counts(db, proc.stdout)
