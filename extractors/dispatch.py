@@ -19,7 +19,7 @@ from pathlib import PurePath
 from extractors import doc as doc_extractor
 from extractors import pdf as pdf_extractor
 from extractors import sheet as sheet_extractor
-from extractors.convert import Converter
+from extractors.convert import Converter, needs_password
 from extractors.docx_reader import OLE_MAGIC, _check_size, ole_stream_names, read_docx_bytes
 from extractors.errors import ExtractError, fail
 from extractors.model import ExtractedDocument
@@ -124,7 +124,7 @@ def preconvert(items: list[tuple[bytes, str]], converter_: Converter | None = No
             fmt = sniff(data, source)
         except ExtractError:
             continue
-        if fmt in CONVERTED and not (fmt in ("doc", "wps") and doc_extractor.encrypted_doc(data)):
+        if fmt in CONVERTED and not needs_password(data, fmt):
             todo.append((hashlib.sha256(data).hexdigest(), data, fmt))
     if todo:
         (converter_ or converter()).convert_many(todo)
