@@ -62,7 +62,8 @@ class Converter:
         if self.cache_dir is None:
             self._tmp = tempfile.mkdtemp(prefix="jixiao-convert-")
             self.cache_dir = Path(self._tmp)
-        self.cache_dir = Path(self.cache_dir)
+        # absolute: the profile becomes a file:// URI (a relative --db made `make demo` fail)
+        self.cache_dir = Path(self.cache_dir).resolve()
 
     # -- public -----------------------------------------------------------------------------
     def binary(self) -> str | None:
