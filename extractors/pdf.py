@@ -6,7 +6,8 @@ placing each rectangle on the distinct x and y edges of its table. Text is rebui
 characters by position: characters on one line are joined without the gaps the text layer puts
 inside a number (`21500.0 0` → `21500.00`); a cell's line that runs to the cell's right edge
 wraps (joined), a line that stops short ends a paragraph (joined with "\\n", as in Word).
-A table cut by a page break (its next row would not have fitted on the page) is joined again.
+A table cut by a page break (its next row would not have fitted on the page) is joined again,
+its cells placed on the column edges of all its pages, and a row split by the break is one row.
 A PDF without a text layer (a scan) is rejected as scanned_pdf: OCR is out of scope.
 """
 from __future__ import annotations
@@ -211,22 +212,57 @@ def _join_lines(lines: list[list[dict]], right: float) -> str:
 
 
 def _grid_table(grids: list[_Grid], index: int) -> Table:
-    cells: list[Cell] = []
+    """One table of the grids of its pages. Each page's grid knows only the column edges its own
+    rows draw (the indicator rows of page 2 lack the funding columns of page 1), so the cells are
+    placed on the edges of all its pages, as Word's tblGrid holds every column of the table.
+    A row that LibreOffice split at the page break (the default for Word rows) is one row again."""
+    xs = _distinct([x for g in grids for x in g.xs])
+    pieces: list[list] = []  # [row, col, row_span, col_span, chars, bbox, page]
     row_base = 0
-    for g in grids:
-        for k, (r, c, rs, cs, bbox) in enumerate(g.rects):
-            text = _join_lines(_lines(g.chars[k]), bbox[2] - CELL_PADDING)
-            cells.append(Cell(row_base + r, c, rs, cs, text,
-                              ref=f"p{g.page}@{bbox[0]:.0f},{bbox[1]:.0f}"))
+    for gi, g in enumerate(grids):
+        placed = [[r, _index(xs, b[0]), rs, max(_index(xs, b[2]) - _index(xs, b[0]), 1), g.chars[k], b]
+                  for k, (r, _, rs, _, b) in enumerate(g.rects)]
+        ends = {(p[1], p[3]): p for p in pieces if p[0] + p[2] == row_base}
+        first = [q for q in placed if q[0] == 0]
+        if gi and _split_row(ends, first, row_base - 1):
+            shift = 10_000.0 * gi  # the continuation's lines come after the part above the break
+            for q in first:
+                prev = ends[(q[1], q[3])]
+                prev[2] += q[2] - 1
+                prev[4] = prev[4] + [dict(c, top=c["top"] + shift, bottom=c["bottom"] + shift) for c in q[4]]
+            placed = [q for q in placed if q[0] != 0]
+            row_base -= 1
+        for q in placed:
+            pieces.append([row_base + q[0], q[1], q[2], q[3], q[4], q[5], g.page])
         row_base += g.n_rows
+    cells = [Cell(r, c, rs, cs, _join_lines(_lines(chars), bbox[2] - CELL_PADDING),
+                  ref=f"p{page}@{bbox[0]:.0f},{bbox[1]:.0f}") for r, c, rs, cs, chars, bbox, page in pieces]
     pages = sorted({g.page for g in grids})
     origin = f"p{pages[0]}" if len(pages) == 1 else f"p{pages[0]}-{pages[-1]}"
     cells.sort(key=lambda c: (c.row, c.col))
-    return Table(index, row_base, grids[0].n_cols, cells, origin=origin)
+    return Table(index, row_base, max(len(xs) - 1, 1), cells, origin=origin)
+
+
+def _split_row(ends: dict, first: list, row: int) -> bool:
+    """Is the first row of a page's grid the rest of the last row (`row`) of the page before?
+    Text only runs on downwards: every cell of it with text continues a cell with text, cell for
+    cell on the same columns; and most cells that start in that last row had all their text
+    above the break (a row moved whole to the new page has its own text in most of them).
+    A label merged down across the break (text above, blank below) started rows earlier and
+    says nothing either way."""
+    if not first or any((q[1], q[3]) not in ends for q in first):
+        return False
+    if any(q[4] and not ends[(q[1], q[3])][4] for q in first):
+        return False
+    own = [(ends[(q[1], q[3])], q) for q in first if ends[(q[1], q[3])][0] == row]
+    ended = sum(1 for above, below in own if above[4] and not below[4])
+    continued = sum(1 for above, below in own if above[4] and below[4])
+    return ended > continued
 
 
 def _same_columns(a: _Grid, b: _Grid) -> bool:
-    return len(a.xs) == len(b.xs) and all(abs(x - y) <= 2.0 for x, y in zip(a.xs, b.xs))
+    """The same table's outline: its left and right rules (inner columns differ by page)."""
+    return abs(a.x0 - b.x0) <= 2.0 and abs(a.x1 - b.x1) <= 2.0
 
 
 def _blocks(items, content_bottom: float) -> list[Paragraph | Table]:
@@ -241,7 +277,7 @@ def _blocks(items, content_bottom: float) -> list[Paragraph | Table]:
                 first_on_page = i == 0 or items[i - 1][0] != page
                 forced = content_bottom - prev.bottom < payload.first_row_height() + 2.0
                 if prev.page + 1 == page and last_on_page and first_on_page and forced \
-                        and _same_columns(prev, payload):
+                        and _same_columns(prev, payload):  # same outline; inner columns may differ
                     runs[-1][1].append(payload)
                     continue
             runs.append(["table", [payload]])
