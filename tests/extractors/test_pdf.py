@@ -109,3 +109,19 @@ def test_indicator_values_of_the_seed_pdfs_read_back(stem, floor):
     rows were joined 133 of 162 and 80 of 96 values read back; what is left is in docs/formats.md."""
     exact, total = _exact_indicators(stem)
     assert exact >= floor, (exact, total)
+
+
+@pytest.mark.parametrize("stem", ["national_project", "seed_000_department_hubei"])
+def test_pdfium_reads_the_same_blocks_as_pdfminer(stem, monkeypatch):
+    """The fast path (pdfium characters and rules, pdfplumber's table finder) changes nothing."""
+    from extractors import pdf
+
+    def blocks(doc):
+        return [(b.kind, b.text if b.kind == "paragraph" else
+                 [(c.row, c.col, c.row_span, c.col_span, c.text, c.ref) for c in b.cells]) for b in doc.blocks]
+
+    data = (FORMATS / f"{stem}.pdf").read_bytes()
+    assert pdf._pdfium_pages(data, 1 if stem == "national_project" else 0) is None  # page count checked
+    fast = blocks(read_document(data, "x.pdf"))
+    monkeypatch.setattr(pdf, "_pdfium_pages", lambda *a: None)
+    assert fast == blocks(read_document(data, "x.pdf"))
