@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from extractors.errors import fail
 
 # input suffix LibreOffice is given (it sniffs content too) and the target of each family
 INPUT_SUFFIX = {"doc": ".doc", "wps": ".doc", "rtf": ".rtf", "odt": ".odt",
@@ -58,7 +62,8 @@ class Converter:
         if self.cache_dir is None:
             self._tmp = tempfile.mkdtemp(prefix="jixiao-convert-")
             self.cache_dir = Path(self._tmp)
-        self.cache_dir = Path(self.cache_dir)
+        # absolute: the profile becomes a file:// URI (a relative --db made `make demo` fail)
+        self.cache_dir = Path(self.cache_dir).resolve()
 
     # -- public -----------------------------------------------------------------------------
     def binary(self) -> str | None:
@@ -249,6 +254,80 @@ class _Slot:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
+
+
+# -- the convert step of a reader (doc.py, sheet.py): checks, conversion, the clerk's error ---------
+OLE_FORMATS = {"doc", "wps", "xls", "et"}
+NAMES = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf", "odt": ".odt", "xls": ".xls", "et": ".et", "ods": ".ods"}
+
+
+def needs_password(data: bytes, fmt: str) -> bool:
+    """An encrypted Word 97 or BIFF8 file: LibreOffice would wait for a password, so it is never
+    given one (the reader reports `encrypted`, preconvert skips it)."""
+    if fmt in ("doc", "wps"):
+        return _doc_encrypted(data)
+    if fmt in ("xls", "et"):
+        return _xls_encrypted(data)
+    return False
+
+
+def converted_bytes(data: bytes, fmt: str, source: str, converter: Converter) -> bytes:
+    """The .docx/.xlsx LibreOffice makes of `data` (from the cache when a batch preconverted it),
+    or the ExtractError a clerk reads: corrupt (no OLE directory), encrypted, converter_missing,
+    conversion_failed."""
+    if fmt in OLE_FORMATS:
+        _check_ole(data, source)
+        if needs_password(data, fmt):
+            raise fail("encrypted", source)
+    sha = hashlib.sha256(data).hexdigest()
+    result = converter.convert_many([(sha, data, fmt)])[sha]
+    if isinstance(result, Failure):
+        name = NAMES.get(fmt, "." + fmt)
+        if result.code == "converter_missing":
+            raise fail("converter_missing", source, format=name)
+        raise fail("conversion_failed", source, format=name, detail=result.detail)
+    return result
+
+
+def _check_ole(data: bytes, source: str) -> None:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            ole.listdir()
+    except (OSError, ValueError, struct.error, IndexError) as e:
+        raise fail("corrupt", source, "detail", detail=f"OLE: {type(e).__name__}") from e
+
+
+def _ole_stream(data: bytes, names: tuple[str, ...], size: int) -> bytes | None:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in names if ole.exists(n)), None)
+            return ole.openstream(name).read(size) if name else None
+    except (OSError, ValueError, struct.error, IndexError):
+        return None
+
+
+def _doc_encrypted(data: bytes) -> bool:
+    """The FIB's fEncrypted bit (MS-DOC 2.5.2: flags at offset 0x0A, bit 0x0100)."""
+    head = _ole_stream(data, ("WordDocument",), 12)
+    return head is not None and len(head) >= 12 and bool(struct.unpack_from("<H", head, 10)[0] & 0x0100)
+
+
+def _xls_encrypted(data: bytes) -> bool:
+    """A FILEPASS record (0x002F) in the workbook globals, before the first sheet's BOF."""
+    stream = _ole_stream(data, ("Workbook", "Book"), 1 << 20)
+    pos = 0
+    while stream is not None and pos + 4 <= len(stream):
+        rtype, size = struct.unpack_from("<HH", stream, pos)
+        if rtype == 0x002F:
+            return True
+        if rtype == 0x0085:  # BOUNDSHEET: past the part where FILEPASS would be
+            return False
+        pos += 4 + size
+    return False
 
 
 def clean_cache(cache_dir: str | Path, keep_sha256s) -> int:

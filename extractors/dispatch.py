@@ -19,7 +19,7 @@ from pathlib import PurePath
 from extractors import doc as doc_extractor
 from extractors import pdf as pdf_extractor
 from extractors import sheet as sheet_extractor
-from extractors.convert import Converter
+from extractors.convert import Converter, needs_password
 from extractors.docx_reader import OLE_MAGIC, _check_size, ole_stream_names, read_docx_bytes
 from extractors.errors import ExtractError, fail
 from extractors.model import ExtractedDocument
@@ -114,18 +114,49 @@ def read_document(data: bytes, source: str = "", converter_: Converter | None = 
     return doc
 
 
+def needs_conversion(data: bytes, source: str = "") -> bool:
+    """Whether `read_document` would hand this file to LibreOffice (and so waits for preconvert)."""
+    try:
+        fmt = sniff(data, source)
+    except ExtractError:
+        return False
+    return fmt in CONVERTED and not needs_password(data, fmt)
+
+
 def preconvert(items: list[tuple[bytes, str]], converter_: Converter | None = None) -> int:
     """Convert every file of a batch that needs LibreOffice in one soffice start, filling the
     cache that `read_document` then reads. (bytes, source) pairs; returns how many needed it.
     Never raises for bad input: the per-file read reports it."""
     todo = []
     for data, source in items:
-        try:
-            fmt = sniff(data, source)
-        except ExtractError:
-            continue
-        if fmt in CONVERTED and not (fmt in ("doc", "wps") and doc_extractor.encrypted_doc(data)):
-            todo.append((hashlib.sha256(data).hexdigest(), data, fmt))
+        if needs_conversion(data, source):
+            todo.append((hashlib.sha256(data).hexdigest(), data, sniff(data, source)))
     if todo:
         (converter_ or converter()).convert_many(todo)
     return len(todo)
+
+
+class Preconversion:
+    """preconvert in a thread: soffice is another process, so while it converts the .doc/.wps/.xls
+    files of a batch this worker extracts the batch's other files (.docx, .xlsx, PDF) instead of
+    waiting. `wait()` before reading a file that `needs_conversion`; it returns how many were
+    converted and re-raises nothing (a failed conversion is the per-file read's finding)."""
+
+    def __init__(self, items: list[tuple[bytes, str]], converter_: Converter | None = None):
+        import threading
+
+        self._n = 0
+        conv = converter_ or converter()
+
+        def run() -> None:
+            try:
+                self._n = preconvert(items, conv)
+            except Exception:  # noqa: BLE001 - the per-file read converts again and reports it
+                self._n = -1
+
+        self._thread = threading.Thread(target=run, name="jixiao-preconvert", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> int:
+        self._thread.join()
+        return self._n

@@ -11,13 +11,12 @@ Cell text is what the sheet SHOWS, rendered from the stored value by its number 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import warnings
 import zipfile
 import zlib
 
-from extractors.convert import Converter
+from extractors.convert import Converter, converted_bytes
 from extractors.errors import ExtractError, fail
 from extractors.model import Cell, ExtractedDocument, Paragraph, Table
 
@@ -197,34 +196,4 @@ def _col_letter(c: int) -> str:
 
 def read_legacy_sheet(data: bytes, fmt: str, source: str, converter: Converter) -> ExtractedDocument:
     """.xls / .et (BIFF8 in OLE) and .ods: LibreOffice → .xlsx, then read as a worksheet."""
-    from extractors.doc import check_ole, converted_or_raise
-
-    if fmt in ("xls", "et"):
-        check_ole(data, source)
-        if _xls_encrypted(data):
-            raise fail("encrypted", source)
-    sha = hashlib.sha256(data).hexdigest()
-    xlsx = converted_or_raise(converter.convert_many([(sha, data, fmt)])[sha], fmt, source)
-    return read_xlsx_bytes(xlsx, source)
-
-
-def _xls_encrypted(data: bytes) -> bool:
-    """A FILEPASS record (0x002F) in the workbook globals, before the first sheet's BOF."""
-    import olefile
-    import struct
-
-    try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            name = "Workbook" if ole.exists("Workbook") else "Book"
-            stream = ole.openstream(name).read(1 << 20)
-    except (OSError, ValueError, struct.error, IndexError):
-        return False
-    pos = 0
-    while pos + 4 <= len(stream):
-        rtype, size = struct.unpack_from("<HH", stream, pos)
-        if rtype == 0x002F:
-            return True
-        if rtype == 0x0085:  # BOUNDSHEET: past the part where FILEPASS would be
-            return False
-        pos += 4 + size
-    return False
+    return read_xlsx_bytes(converted_bytes(data, fmt, source, converter), source)

@@ -1,7 +1,11 @@
 """Build the demo inbox under samples/inbox/ (run: .venv/bin/python -m testkit.make_samples).
 
 Every form is content-model data (tests/support/forms.py) rendered by the same functions
-as the seed rebuilds.  Besides the two seeds the inbox holds nine other forms in the two
+as the seed rebuilds.  Five forms are sent in another format (issue 10), each made from the
+.docx of its form: a .doc and a .wps (LibreOffice, Word 97), an .xlsx (merged cells as offices lay
+it out), an .et (that workbook as Excel 97, as WPS Spreadsheets writes it) and a text-layer PDF
+(LibreOffice); samples/converted.json records which .docx each was made from, so they are
+converted again only when their form changes.  Besides the two seeds the inbox holds nine other forms in the two
 Hubei layouts, one byte-identical duplicate, one Word lock file and one note (说明.txt).
 Layout variations exercised by the samples:
 
@@ -26,9 +30,11 @@ Layout variations exercised by the samples:
 
 from __future__ import annotations
 
+import hashlib
 import json
+import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .docx_builder import Content, Para, Run, Table, C, in_sdt, inserted, lines_br, save
 from .forms import (DepartmentForm, FundingLine, Ind, NationalDepartmentForm, NationalProjectForm, NationalStyle,
@@ -40,6 +46,9 @@ from . import seed_forms
 REPO = Path(__file__).resolve().parents[1]
 INBOX = REPO / "samples" / "inbox"
 EXPECTED = REPO / "tests" / "cases" / "sample_inbox.expected.json"
+# sha256 of the .docx each non-.docx sample was made from, and of what was made: LibreOffice and
+# openpyxl stamp times into their files, so a sample is converted again only when its form changed
+CONVERTED = REPO / "samples" / "converted.json"
 
 NBSP, U3000 = "\u00a0", "\u3000"
 YS, HS, HY, JH = "预算支出标准", "历史标准", "行业标准", "计划标准"
@@ -566,6 +575,11 @@ class Sample:
     region: Region
     budget_year: int  # for project forms (department forms derive it from their history columns)
 
+    @property
+    def fmt(self) -> str:
+        """The format the office sent it in (the path's suffix): docx, doc, wps, xlsx, et, pdf."""
+        return PurePosixPath(self.path).suffix[1:]
+
 
 REGION_EZHOU = Region("湖北省", "鄂州市", None, "city", "420700")
 REGION_HUANGSHI = Region("湖北省", "黄石市", None, "city", "420200")
@@ -573,8 +587,9 @@ REGION_DAYE = Region("湖北省", "黄石市", "大冶市", "county", "420281")
 REGION_XIANTAO = Region("湖北省", "仙桃市", None, "city", "429004")
 REGION_PROVINCE = Region("湖北省", None, None, "province", "420000")
 
-NATIONAL_DEPARTMENT_PATH = "2024/鄂州市/鄂州市财政局 部门（单位）整体支出绩效目标申报表.docx"
-NATIONAL_PROJECT_PATH = "2024/黄石市/黄石市教育局 教师培训项目支出绩效目标申报表.docx"
+# the other formats offices send (issue 10): each made from the .docx of the same form model
+NATIONAL_DEPARTMENT_PATH = "2024/鄂州市/鄂州市财政局 部门（单位）整体支出绩效目标申报表.et"
+NATIONAL_PROJECT_PATH = "2024/黄石市/黄石市教育局 教师培训项目支出绩效目标申报表.pdf"
 
 SEED_000_PATH = "2024/鄂州市/鄂州市科学技术局 部门整体绩效目标表.docx"
 SEED_003_PATH = "2024/湖北省/湖北省科学技术厅 综合事务工作专项预算绩效目标.docx"
@@ -582,16 +597,16 @@ SEED_003_PATH = "2024/湖北省/湖北省科学技术厅 综合事务工作专�
 SAMPLES = [
     Sample(SEED_000_PATH, seed_forms.SEED_000, seed_forms.SEED_000_REGION, 2024),
     Sample(SEED_003_PATH, seed_forms.SEED_003, seed_forms.SEED_003_REGION, seed_forms.SEED_003_BUDGET_YEAR),
-    Sample("2023/鄂州市/鄂州市教育局 部门整体绩效目标表.docx", EDU_2023, REGION_EZHOU, 2023),
+    Sample("2023/鄂州市/鄂州市教育局 部门整体绩效目标表.doc", EDU_2023, REGION_EZHOU, 2023),
     Sample("2024/鄂州市/鄂州市教育局 部门整体绩效目标表.docx", EDU_2024, REGION_EZHOU, 2024),
-    Sample("2024/鄂州市/鄂州市科学技术局 科技创新券补助专项预算绩效目标.docx", INNOVATION_VOUCHER, REGION_EZHOU, 2024),
+    Sample("2024/鄂州市/鄂州市科学技术局 科技创新券补助专项预算绩效目标.wps", INNOVATION_VOUCHER, REGION_EZHOU, 2024),
     Sample("2024/黄石市/大冶市/大冶市财政局 部门整体绩效目标表.docx", DAYE_FINANCE, REGION_DAYE, 2024),
     Sample("2024/黄石市/黄石市生态环境局 部门整体绩效目标表.docx", HUANGSHI_ECO, REGION_HUANGSHI, 2024),
     Sample("2024/黄石市/黄石市交通运输局 农村公路养护专项预算绩效目标（2024年度）.docx", RURAL_ROADS,
            REGION_HUANGSHI, 2024),
     Sample("2024/仙桃市/仙桃市卫生健康委员会 部门整体绩效目标表.docx", XIANTAO_HEALTH, REGION_XIANTAO, 2024),
     Sample("2024/湖北省/湖北省财政厅 部门整体绩效目标表.docx", PROVINCE_FINANCE, REGION_PROVINCE, 2024),
-    Sample("2024/湖北省/湖北省财政厅 预算管理一体化系统运维专项预算绩效目标.docx", INTEGRATED_SYSTEM,
+    Sample("2024/湖北省/湖北省财政厅 预算管理一体化系统运维专项预算绩效目标.xlsx", INTEGRATED_SYSTEM,
            REGION_PROVINCE, 2024),
     Sample(NATIONAL_DEPARTMENT_PATH, EZHOU_FINANCE_NATIONAL, REGION_EZHOU, 2024),
     Sample(NATIONAL_PROJECT_PATH, TEACHER_TRAINING, REGION_HUANGSHI, 2024),
@@ -606,7 +621,9 @@ NOTE = """\
 样例收件箱（演示用）
 
 目录按“预算年度/地区”组织：2023/、2024/ 下分湖北省（省直部门）、鄂州市、黄石市（含大冶市）、仙桃市。
-每个 .docx 为一张预算绩效目标表：部门整体绩效目标表或项目支出绩效目标表（附表五）。
+每个文件为一张预算绩效目标表：部门整体绩效目标表或项目支出绩效目标表（附表五）。
+  - 多数为 .docx；另有 .doc（Word 97）、.wps（WPS 文字）、.xlsx（Excel 表格，含合并单元格）、
+    .et（WPS 表格）和带文字层的 PDF 各一份，内容读法与 .docx 相同；
   - 2024/黄石市/重复报送/ 下为重复报送的副本（与原文件字节相同）；
   - ~$ 开头的文件为 Word 打开文档时留下的锁文件，不是报表；
   - 本说明文件不是报表。
@@ -639,13 +656,66 @@ def expected_for(sample: Sample) -> dict:
     return expected_project(sample.form, sample.region, sample.budget_year)
 
 
-def build_inbox(inbox: Path = INBOX) -> list:
-    """(Re)write samples/inbox; returns the relative paths written."""
+def docx_bytes(sample: Sample) -> bytes:
+    from .docx_builder import build
+
+    return build(document_for(sample.form))
+
+
+def convert_sample(docx: bytes, fmt: str) -> bytes:
+    """The form in `fmt`: .xlsx laid out with merged cells as offices do; .et = that workbook saved
+    by LibreOffice as Excel 97 (what WPS Spreadsheets writes); .doc/.wps/.pdf by LibreOffice."""
+    from extractors.docx_reader import read_docx_bytes
+    from .formats import convert_bytes, convert_files, xlsx_from_document
+
+    if fmt in ("xlsx", "et", "xls"):
+        xlsx = xlsx_from_document(read_docx_bytes(docx))
+        if fmt == "xlsx":
+            return xlsx
+        with tempfile.TemporaryDirectory(prefix="jixiao-samples-") as tmp:
+            src = Path(tmp, "form.xlsx")
+            src.write_bytes(xlsx)
+            return convert_files([src], fmt, Path(tmp, "out"))[0].read_bytes()
+    return convert_bytes(docx, fmt)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stale_conversions(inbox: Path = INBOX, manifest: Path = CONVERTED) -> list[str]:
+    """The non-.docx samples whose file is missing or was not made from their form's .docx now."""
+    made = json.loads(manifest.read_text("utf-8")) if manifest.exists() else {}
+    stale = []
+    for s in SAMPLES:
+        if s.fmt == "docx":
+            continue
+        entry, target = made.get(s.path), inbox / s.path
+        if not (entry and entry["from_docx"] == _sha(docx_bytes(s)) and target.exists()
+                and entry["sha256"] == _sha(target.read_bytes())):
+            stale.append(s.path)
+    return stale
+
+
+def build_inbox(inbox: Path = INBOX, manifest: Path = CONVERTED, convert: bool = True) -> list:
+    """(Re)write samples/inbox; returns the relative paths of the inbox. A non-.docx sample is
+    converted (LibreOffice) only when stale; with convert=False it is left as it is."""
     inbox.mkdir(parents=True, exist_ok=True)
     wanted = set()
+    stale = set(stale_conversions(inbox, manifest)) if convert else set()
+    made = json.loads(manifest.read_text("utf-8")) if manifest.exists() else {}
     for s in SAMPLES:
-        save(document_for(s.form), inbox / s.path)
         wanted.add(s.path)
+        if s.fmt == "docx":
+            save(document_for(s.form), inbox / s.path)
+        elif s.path in stale:
+            docx = docx_bytes(s)
+            data = convert_sample(docx, s.fmt)
+            write_bytes(inbox / s.path, data)
+            made[s.path] = {"from_docx": _sha(docx), "sha256": _sha(data)}
+    if convert:
+        made = {k: v for k, v in sorted(made.items()) if k in wanted}
+        write_json(manifest, made)
     dup, orig = DUPLICATE
     write_bytes(inbox / dup, (inbox / orig).read_bytes())  # byte-identical copy
     write_bytes(inbox / LOCK_FILE, lock_file_bytes())
@@ -662,7 +732,7 @@ def build_inbox(inbox: Path = INBOX) -> list:
 
 
 def inbox_expectations() -> dict:
-    files = [{"path": s.path, "expect": "loaded", "forms": 1} for s in SAMPLES]
+    files = [{"path": s.path, "expect": "loaded", "forms": 1, "source_format": s.fmt} for s in SAMPLES]
     files.append({"path": DUPLICATE[0], "expect": "duplicate", "duplicate_of": DUPLICATE[1], "forms": 0})
     files.append({"path": LOCK_FILE, "expect": "ignored", "forms": 0})
     files.append({"path": NOTE_FILE, "expect": "ignored", "forms": 0})
@@ -670,7 +740,7 @@ def inbox_expectations() -> dict:
     return {
         "_note": ("Expected outcome of ingesting samples/inbox (paths relative to it). expect=loaded means "
                   "status loaded or loaded_with_warnings; of a byte-identical pair the one processed second is "
-                  "the duplicate (listed here is the copy). Each submission entry follows the format of "
+                  "the duplicate (listed here is the copy); source_format is what submissions.source_format says. Each submission entry follows the format of "
                   "tests/cases/*.expected.json. Generated by tests/support/make_samples.py from hand-written data."),
         "files": files,
         "submissions": [{"path": s.path, **expected_for(s)} for s in SAMPLES],

@@ -1,6 +1,7 @@
 """Format chosen by content, never by the name alone; round trip of every layout at extract level."""
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
@@ -75,3 +76,15 @@ def test_xlsx_zip_is_told_from_docx():
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/workbook.xml", "<workbook/>")
     assert sniff(buf.getvalue()) == "xlsx"
+
+
+def test_preconversion_runs_beside_the_reads_and_fills_the_cache(converter):
+    from extractors.dispatch import Preconversion, needs_conversion
+
+    doc = (FORMATS / "national_project.doc").read_bytes()
+    docx = (FORMATS.parent / "national_project.docx").read_bytes()
+    assert needs_conversion(doc, "a.doc") and not needs_conversion(docx, "a.docx")
+    job = Preconversion([(doc, "a.doc")], converter)
+    read_document(docx, "a.docx", converter)  # read while soffice converts
+    assert job.wait() == 1
+    assert converter.cached(hashlib.sha256(doc).hexdigest(), "doc") is not None

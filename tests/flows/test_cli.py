@@ -36,12 +36,15 @@ def test_ingest_sample_inbox_prints_summary_without_traceback_and_holds_the_cont
     expected = json.loads((REPO / "tests" / "cases" / "sample_inbox.expected.json").read_text(encoding="utf-8"))
     with duckdb.connect(str(db), read_only=True) as con:
         statuses = dict(con.execute("select path, status from files").fetchall())
+        formats = dict(con.execute("select path, source_format from submissions").fetchall())
     on_disk = {p.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*") if p.is_file()}
     assert set(statuses) == on_disk  # every file accounted for
     for f in expected["files"]:
         want = f["expect"]
         got = statuses[f["path"]]
         assert got in (("loaded", "loaded_with_warnings") if want == "loaded" else (want,)), (f["path"], got)
+        if want == "loaded":  # .doc, .wps, .xlsx, .et and PDF samples say what they were sent as
+            assert formats[f["path"]] == f["source_format"], f["path"]
 
 
 def test_missing_inbox_is_a_clear_error(tmp_path):

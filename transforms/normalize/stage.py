@@ -35,13 +35,22 @@ def normalize_batch(files: list[SourceFile], options: NormalizeOptions, run_id: 
     done: set[str] = set()
     t0 = time.perf_counter()
     # read the batch first, so the files LibreOffice must convert (.doc, .wps, .xls, …) convert
-    # in one soffice start (extractors.convert), not one start per file
+    # in one soffice start (extractors.convert), not one start per file; soffice runs while this
+    # worker reads the batch's other files, which go first
     sources = [source.read_source(f) for f in files]
     dispatch.use_cache(options.convert_cache_dir)
-    dispatch.preconvert([(got.data, got.file.abs_path) for got in sources
-                         if isinstance(got, (source.SourceBytes, source.Changed))])
+    readable = [got for got in sources if isinstance(got, (source.SourceBytes, source.Changed))]
+    later = {id(got) for got in readable if dispatch.needs_conversion(got.data, got.file.abs_path)}
+    conversion = dispatch.Preconversion([(got.data, got.file.abs_path) for got in readable
+                                         if id(got) in later]) if later else None
+    sources = [got for got in sources if id(got) not in later] + [got for got in sources if id(got) in later]
     seconds["extract"] += time.perf_counter() - t0
     for got in sources:
+        if conversion is not None and id(got) in later:
+            t0 = time.perf_counter()
+            conversion.wait()
+            conversion = None
+            seconds["extract"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         f = got.file
         if isinstance(got, (source.Vanished, source.Unreadable)):
