@@ -95,4 +95,4 @@ def test_sentences_fill_their_templates_and_variants():
 def test_catalog_rows_are_one_per_code():
     rows = catalog_rows()
     assert [r["code"] for r in rows] == list(CATALOG)
-    assert set(rows[0]) == {"code", "stage", "severity", "name_zh", "template"}
+    assert set(rows[0]) == {"code", "stage", "severity", "name_zh", "template", "affects_status"}
