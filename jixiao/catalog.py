@@ -22,14 +22,21 @@ class Code:
     name_zh: str
     template: str
     variants: tuple[tuple[str, str], ...] = ()  # (variant name, template) of other wordings
+    #: a finding of this code makes a loaded file `loaded_with_warnings` (a read or consistency
+    #: warning: the warehouse may hold the form wrongly). False: a review finding about the
+    #: content (target below last year, …), counted in files.findings / submissions.findings.
+    affects_status: bool = True
 
     def sentence(self, variant: str | None = None, **fields) -> str:
         template = self.template if variant is None else dict(self.variants)[variant]
         return template.format(**fields)
 
 
-def _c(code, stage, severity, name_zh, template, **variants) -> Code:
-    return Code(code, stage, severity, name_zh, template, tuple(variants.items()))
+def _c(code, stage, severity, name_zh, template, *, affects_status: bool | None = None, **variants) -> Code:
+    # review-stage codes judge what a department wrote, not whether it was read right
+    if affects_status is None:
+        affects_status = stage != "review"
+    return Code(code, stage, severity, name_zh, template, tuple(variants.items()), affects_status)
 
 
 _RESUBMIT = "请重新导出Word文档后提交。"
@@ -149,6 +156,8 @@ _CODES: list[Code] = [
     _c("file_loaded", "publish", "info", "已入库", "已入库（{forms} 张表）。"),
     _c("file_loaded_with_warnings", "publish", "info", "已入库（有警告）",
        "已入库（{forms} 张表），有 {warnings} 条警告，详见 quality_issues。"),
+    _c("file_review_findings", "publish", "info", "有审核意见",
+       "另有 {findings} 条审核意见（目标值等内容方面，不影响入库）。"),
     # -- normalize: cells of an indicator grid the reader could not place (transforms/reader.py)
     _c("column_unrecognized", "normalize", "warning", "栏目无法识别",
        "{where}的栏目“{label}”不是可识别的绩效指标栏目，该列内容未入库，请核对表格栏目。"),
@@ -177,4 +186,4 @@ def name_zh(name: str) -> str:
 def catalog_rows() -> list[dict]:
     """The catalog as rows of the warehouse table `catalog`."""
     return [{"code": c.code, "stage": c.stage, "severity": c.severity, "name_zh": c.name_zh,
-             "template": c.template} for c in _CODES]
+             "template": c.template, "affects_status": c.affects_status} for c in _CODES]

@@ -45,7 +45,7 @@ def _is_money(column: str) -> bool:
 # clerk layouts: (sql, widths); the sentence to act on is wide and wrapped
 CLERK_SQL = {
     "files": """
-        SELECT path, status, message, forms, reason, modified_at, size_bytes, sha256
+        SELECT path, status, message, forms, warnings, findings, reason, modified_at, size_bytes, sha256
         FROM files ORDER BY CASE status WHEN 'rejected' THEN 0 WHEN 'loaded_with_warnings' THEN 1 ELSE 2 END, path""",
     "quality_issues": """
         SELECT q.path, s.department, s.project_name, q.severity, q."check", q.location, q.message, q.submission_id

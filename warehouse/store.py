@@ -263,7 +263,8 @@ class Warehouse:
         try:
             con = self.con
             self._replace({"catalog": pd.DataFrame(catalog_rows(),
-                                                   columns=["code", "stage", "severity", "name_zh", "template"])})
+                                                   columns=["code", "stage", "severity", "name_zh", "template",
+                                                            "affects_status"])})
             models.build(con)
             pending = con.execute("SELECT count(*) FROM staging.stg_file_status WHERE status IS NULL").fetchall()[0][0]
             if pending:

@@ -55,6 +55,23 @@ def _check_rows_belong(frames: dict[str, pd.DataFrame], decl: dict, contents: se
             raise ValueError(f"load: {table} has rows of contents not in this append: {sorted(stray)[:3]}")
 
 
+def _kept(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+    """The frame with the ``keep`` columns an earlier row of the same sha256 already holds."""
+    cols = ", ".join(keep)
+    con.register("_jx_keep_keys", pd.DataFrame({"key": frame["sha256"].astype(str).unique()}, dtype=object))
+    try:
+        old = con.execute(f"SELECT sha256, {cols} FROM raw.{table} "
+                          "WHERE sha256 IN (SELECT key FROM _jx_keep_keys)").df()
+    finally:
+        con.unregister("_jx_keep_keys")
+    frame = frame.copy()
+    for col in keep:
+        earlier = dict(zip(old["sha256"], old[col]))
+        frame[col] = [earlier.get(k) if isinstance(earlier.get(k), str) else v
+                      for k, v in zip(frame["sha256"], frame[col])]
+    return frame
+
+
 def _columns_lacking(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> list[str]:
     have = {r[0] for r in con.execute(f"DESCRIBE raw.{table}").fetchall()}
     return [c for c in frame.columns if c not in have]
@@ -74,6 +91,8 @@ def replace(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame | Non
     for table, stamps in ((t, decl[t].get("stamp", {})) for t in list(frames)):
         if stamps and len(frames[table]):
             frames[table] = frames[table].assign(**{col: run_id for col in stamps})
+            if decl[table].get("keep"):
+                frames[table] = _kept(con, table, frames[table], decl[table]["keep"])
 
     registered: list[str] = []
 

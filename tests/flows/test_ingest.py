@@ -101,6 +101,24 @@ def test_bad_files_become_findings_and_the_run_completes(run, inbox):
         assert all("《" in m for *_, m in issues)  # each message names the file for the clerk
 
 
+def test_a_correction_in_a_later_run_supersedes_a_first_version_dated_2099(run, inbox):
+    # issue 12.2: the first version's mtime (2099) counts as run 1's start, and is still later
+    # than the correction's real mtime; the run that first read a version decides first
+    skewed = inbox / "2024" / "财政局.docx"
+    save(department_form("鄂州市财政局", "100人次"), skewed)
+    os.utime(skewed, (4_070_908_800, 4_070_908_800))
+    run(inbox)
+    fixed = inbox / "2024" / "修改" / "财政局（更正）.docx"
+    save(department_form("鄂州市财政局", "120人次"), fixed)
+    os.utime(fixed, (1_700_000_000, 1_700_000_000))
+    run(inbox)
+    with duckdb.connect(str(run.db), read_only=True) as con:
+        files = dict(con.execute("select path, status from files").fetchall())
+        targets = con.execute("select value_raw from indicators where name = '培训人次'").fetchall()
+    assert files == {"2024/财政局.docx": "superseded", "2024/修改/财政局（更正）.docx": "loaded"}
+    assert targets == [("120人次",)]
+
+
 def test_gbk_names_symlinks_and_future_mtimes_never_stop_the_run(run, inbox, tmp_path):
     # issue 12.1/12.2/12.3: a Windows-zip name, a linked city share, a dangling link, a 2099 mtime
     gbk = os.path.join(os.fsencode(inbox), "鄂州市财政局.docx".encode("gbk"))

@@ -95,4 +95,27 @@ def test_sentences_fill_their_templates_and_variants():
 def test_catalog_rows_are_one_per_code():
     rows = catalog_rows()
     assert [r["code"] for r in rows] == list(CATALOG)
-    assert set(rows[0]) == {"code", "stage", "severity", "name_zh", "template"}
+    assert set(rows[0]) == {"code", "stage", "severity", "name_zh", "template", "affects_status"}
+
+
+def test_review_findings_never_change_a_file_status():
+    # issue 13.10: read and consistency codes make loaded_with_warnings; review codes are counted apart
+    for c in CATALOG.values():
+        assert c.affects_status is (c.stage != "review"), c.code
+    assert not code("target_below_prior").affects_status and code("funding_sum_mismatch").affects_status
+    assert code("year_conflict").affects_status and code("cell_unplaced").affects_status
+
+
+# the fields the staging SQL fills in files.message (stg_file_status, stg_content_status)
+SQL_FILLED_FIELDS = {"primary_path", "reason", "forms", "warnings", "findings", "paths"}
+# the codes files.message is built from: publish sentences, the scan's ignore reasons, the
+# intake outcomes of a content
+MESSAGE_CODES = [c.code for c in CATALOG.values() if c.stage == "publish"] + [
+    "word_lock_file", "not_a_document", "unreadable", "broken_symlink", "symlink_loop", "not_a_regular_file",
+    "duplicate", "superseded", "rejected"]
+
+
+@pytest.mark.parametrize("name", MESSAGE_CODES)
+def test_every_field_of_a_files_message_template_is_filled_by_sql(name):
+    fields = {f for _, f, _, _ in string.Formatter().parse(code(name).template) if f}
+    assert fields <= SQL_FILLED_FIELDS, (name, fields - SQL_FILLED_FIELDS)

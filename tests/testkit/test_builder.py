@@ -505,7 +505,7 @@ def test_seed003_expected():
 def test_sample_expected_file():
     exp = load("sample_inbox.expected.json")
     assert len(exp["submissions"]) == len(make_samples.SAMPLES)
-    assert {f["expect"] for f in exp["files"]} == {"loaded", "duplicate", "ignored"}
+    assert {f["expect"] for f in exp["files"]} == {"loaded", "loaded_with_warnings", "duplicate", "ignored"}
     for s in exp["submissions"]:
         s = dict(s)
         path = s.pop("path")

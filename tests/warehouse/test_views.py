@@ -154,21 +154,53 @@ def test_supersede_by_newer_mtime(con):
     assert one_current == []
 
 
-def test_older_mtime_arriving_later_does_not_win(tmp_path):
-    """Supersede follows the modification time, not the order of arrival."""
-    from tests.warehouse.factory import Library, run, scan, sha
+def _versions_library(*labels):
+    from tests.warehouse.factory import Library, sha
     lib = Library()
-    new, old = sha("new"), sha("old")
-    for s in (new, old):
+    shas = [sha(x) for x in labels]
+    for s in shas:
         lib.content(s)
-        lib.targets(lib.form(s), quantitative=1)
-    db = tmp_path / "w.duckdb"
-    run(db, "r1", scan([("new.docx", new, "2024-03-01 00:00")]), lib)
-    run(db, "r2", scan([("new.docx", new, "2024-03-01 00:00"), ("old.docx", old, "2024-01-01 00:00")]), lib)
+        lib.targets(lib.form(s), quantitative=1)  # one logical submission: 黄石市科技局 2024
+    return lib, shas
+
+
+def _current(db):
     import duckdb
     with duckdb.connect(str(db), read_only=True) as c:
-        assert dict(rows(c, "SELECT path, status FROM files")) == {"new.docx": "loaded", "old.docx": "superseded"}
-        assert rows(c, "SELECT DISTINCT submission_id FROM indicators") == [(submission_id(new, 0),)]
+        return (dict(rows(c, "SELECT path, status FROM files")),
+                rows(c, "SELECT DISTINCT submission_id FROM indicators"))
+
+
+def test_a_version_read_in_a_later_run_supersedes_whatever_its_mtime_says(tmp_path):
+    """Issue 12.2: a first version dated 2099 must not pin itself; the run-2 correction with an
+    older mtime is current, and re-processing the 2099 content later does not make it newer."""
+    from tests.warehouse.factory import run, scan
+    lib, (skewed, fixed) = _versions_library("dated 2099", "correction")
+    db = tmp_path / "w.duckdb"
+    run(db, "r1", scan([("a.docx", skewed, "2099-01-01 00:00")]), lib)
+    run(db, "r2", scan([("a.docx", skewed, "2099-01-01 00:00"), ("b.docx", fixed, "2024-01-01 00:00")]), lib)
+    want = ({"a.docx": "superseded", "b.docx": "loaded"}, [(submission_id(fixed, 0),)])
+    assert _current(db) == want
+    run(db, "r3", scan([("a.docx", skewed, "2099-01-01 00:00"), ("b.docx", fixed, "2024-01-01 00:00")]), lib,
+        reprocess={skewed})  # re-read (a path finding changed): still the first run's version
+    assert _current(db) == want
+
+
+def test_a_corrected_file_at_the_same_path_in_a_later_run_is_current(tmp_path):
+    from tests.warehouse.factory import run, scan
+    lib, (skewed, fixed) = _versions_library("dated 2099", "correction")
+    db = tmp_path / "w.duckdb"
+    run(db, "r1", scan([("a.docx", skewed, "2099-01-01 00:00"), ("copy/a.docx", skewed, "2099-01-02 00:00")]), lib)
+    run(db, "r2", scan([("a.docx", fixed, "2024-01-01 00:00"), ("copy/a.docx", skewed, "2099-01-02 00:00")]), lib)
+    assert _current(db) == ({"a.docx": "loaded", "copy/a.docx": "superseded"}, [(submission_id(fixed, 0),)])
+
+
+def test_within_one_run_the_newer_mtime_wins(tmp_path):
+    from tests.warehouse.factory import run, scan
+    lib, (older, newer) = _versions_library("older", "newer")
+    db = tmp_path / "w.duckdb"
+    run(db, "r1", scan([("z-older.docx", older, "2024-01-01 00:00"), ("a-newer.docx", newer, "2024-02-01 00:00")]), lib)
+    assert _current(db) == ({"z-older.docx": "superseded", "a-newer.docx": "loaded"}, [(submission_id(newer, 0),)])
 
 
 def test_current_only_in_funding_goals_indicators(con):
@@ -281,3 +313,66 @@ def test_unprocessed_and_other_files(tmp_path):
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as c:
         got = {r[0]: r[1:] for r in c.execute("SELECT path, status, reason FROM files").fetchall()}
     assert got == {"notes.xlsx": ("ignored", "not_a_document"), "scan.pdf": ("rejected", "not_a_docx")}
+
+
+def test_review_findings_are_counted_apart_and_never_change_the_status(tmp_path):
+    """Issue 13.10: loaded_with_warnings is for read/consistency warnings (catalog
+    affects_status); review findings are counted in files.findings and submissions.findings."""
+    from tests.warehouse.factory import Library, run, scan, sha
+    import duckdb
+    lib = Library()
+    review, read, file_read = sha("review only"), sha("read warning"), sha("file-level read")
+    for i, s in enumerate((review, read, file_read)):
+        lib.content(s)
+        sid = lib.form(s, department=f"黄石市第{i}局")
+        lib.finding(s, "warning", "target_below_prior", sid=sid)
+    lib.finding(review, "warning", "template_text")  # file-level review finding
+    lib.finding(read, "warning", "funding_sum_mismatch", sid=submission_id(read, 0))
+    lib.finding(file_read, "warning", "year_conflict")
+    db = tmp_path / "w.duckdb"
+    run(db, "r1", scan([("review.docx", review, "2024-01-01 00:00"), ("read.docx", read, "2024-01-01 00:00"),
+                        ("file.docx", file_read, "2024-01-01 00:00"),
+                        ("copy/review.docx", review, "2024-01-02 00:00")]), lib)
+    with duckdb.connect(str(db), read_only=True) as c:
+        files = {r[0]: r[1:] for r in rows(c, "SELECT path, status, warnings, findings FROM files")}
+        assert files == {"review.docx": ("loaded", 0, 2), "read.docx": ("loaded_with_warnings", 1, 1),
+                         "file.docx": ("loaded_with_warnings", 1, 1), "copy/review.docx": ("duplicate", 0, 2)}
+        subs = {r[0]: r[1:] for r in rows(c, "SELECT path, status, warnings, findings FROM submissions")}
+        assert subs == {"review.docx": ("loaded", 0, 2), "read.docx": ("loaded_with_warnings", 1, 1),
+                        "file.docx": ("loaded_with_warnings", 1, 1)}
+        message = rows(c, "SELECT message FROM files WHERE path = 'review.docx'")[0][0]
+        assert message.startswith("已入库（1 张表）") and "2 条审核意见" in message
+        # the kind of each code comes from the catalog table, never from a list in SQL
+        kinds = dict(rows(c, "SELECT code, affects_status FROM raw.catalog"))
+        assert kinds["target_below_prior"] is False and kinds["year_conflict"] is True
+        # submission_status still counts both kinds as findings
+        assert rows(c, "SELECT sum(findings) FROM submission_status")[0][0] == 6
+
+
+def test_no_template_field_survives_in_files_message(tmp_path):
+    """Every catalog code as an ignore reason and as a rejection reason without a sentence of
+    its own, beside loaded, superseded and duplicate files: no message shows a {field}."""
+    from jixiao.catalog import CATALOG
+    from tests.warehouse.factory import Library, run, scan, sha
+    import duckdb
+    lib = Library()
+    files = []
+    for code in CATALOG:
+        files.append((f"ignored/{code}.docx", None, "2024-01-01 00:00", "ignored", code))
+        lib.content(sha(code), outcome="rejected", reason=code, message=None)
+        files.append((f"rejected/{code}.docx", sha(code), "2024-01-01 00:00"))
+    v1, v2 = lib.content(sha("v1")), lib.content(sha("v2"))
+    for s in (v1, v2):
+        lib.form(s)
+    lib.finding(v2, "warning", "target_below_prior", sid=submission_id(v2, 0))
+    lib.finding(v2, "warning", "region_unknown")
+    files += [("v1.docx", v1, "2024-01-01 00:00"), ("v2.docx", v2, "2024-02-01 00:00"),
+              ("copy/v2.docx", v2, "2024-03-01 00:00")]
+    db = tmp_path / "w.duckdb"
+    run(db, "r1", scan(files), lib)
+    with duckdb.connect(str(db), read_only=True) as c:
+        got = rows(c, "SELECT path, status, message FROM files")
+    assert len(got) == len(files)
+    assert [r for r in got if r[2] is None or "{" in r[2] or "}" in r[2]] == []
+    statuses = {r[1] for r in got}
+    assert statuses == {"ignored", "rejected", "superseded", "loaded_with_warnings", "duplicate"}

@@ -1,4 +1,5 @@
--- submissions
+-- submissions (grain, key and invariants in submissions.toml)
+-- warnings: read/consistency warnings (status loaded_with_warnings iff > 0); findings: review findings.
 SELECT
     submission_id,
     path,
@@ -27,5 +28,6 @@ SELECT
     year_source,
     long_term_until,
     logical_key,
-    superseded_by
+    superseded_by,
+    findings
 FROM staging.stg_submissions

@@ -43,8 +43,10 @@ CREATE TABLE IF NOT EXISTS raw.contents (
     message       VARCHAR,              -- sentence for a clerk
     forms         INTEGER,
     processed_run VARCHAR,
-    source_path   VARCHAR
+    source_path   VARCHAR,
+    first_run     VARCHAR               -- the run that first processed this content (kept on re-processing)
 );
+ALTER TABLE raw.contents ADD COLUMN IF NOT EXISTS first_run VARCHAR;  -- warehouses made before it
 
 -- raw_submissions — grain: one form of one content; key: submission_id (= (sha256, form_index)).
 CREATE TABLE IF NOT EXISTS raw.raw_submissions (
@@ -183,5 +185,9 @@ CREATE TABLE IF NOT EXISTS raw.catalog (
     stage    VARCHAR NOT NULL,
     severity VARCHAR NOT NULL,
     name_zh  VARCHAR NOT NULL,
-    template VARCHAR NOT NULL
+    template VARCHAR NOT NULL,
+    -- true: a read/consistency warning (a loaded file becomes loaded_with_warnings);
+    -- false: a review finding about the content (counted in files.findings, submissions.findings)
+    affects_status BOOLEAN
 );
+ALTER TABLE raw.catalog ADD COLUMN IF NOT EXISTS affects_status BOOLEAN;  -- warehouses made before it

@@ -10,7 +10,7 @@ SELECT
     any_value(region_code ORDER BY form_type, submission_id) AS region_code,
     CAST(count(*) FILTER (WHERE form_type = 'department') AS INTEGER) AS department_forms,
     CAST(count(*) FILTER (WHERE form_type = 'project') AS INTEGER) AS project_forms,
-    CAST(sum(warnings) AS INTEGER) AS findings,
+    CAST(sum(warnings + findings) AS INTEGER) AS findings,  -- read warnings and review findings
     max(path_modified_at) AS last_modified_at,
     string_agg(DISTINCT path, '；' ORDER BY path) AS paths
 FROM staging.stg_current_submissions

@@ -8,6 +8,8 @@ WITH classified AS (
         c.reason  AS content_reason,
         c.message AS content_message,
         c.forms   AS content_forms,
+        c.warnings AS content_warnings,
+        c.findings AS content_findings,
         CASE
             WHEN NOT f.is_candidate THEN 'ignored'
             WHEN c.sha256 IS NULL THEN CASE WHEN f.kind = 'docx' THEN NULL ELSE 'ignored' END
@@ -42,11 +44,19 @@ SELECT
     c.status,
     c.reason,
     CASE WHEN c.message_code IS NULL THEN c.content_message
-    ELSE '《' || regexp_extract(c.path, '[^/]*$') || '》' || replace(replace(t.template,
-        '{primary_path}', coalesce(c.primary_path, '')),
-        '{reason}', coalesce(c.ignore_reason, c.kind, 'unknown'))
+    ELSE '《' || regexp_extract(c.path, '[^/]*$') || '》' || CASE
+        -- a field SQL cannot fill (or a code the catalog lacks) is never shown as {field}
+        WHEN t.template IS NULL OR contains(replace(replace(t.template, '{primary_path}', ''), '{reason}', ''), '{')
+            THEN coalesce(t.name_zh, c.message_code)
+        ELSE replace(replace(t.template,
+            '{primary_path}', coalesce(c.primary_path, '')),
+            '{reason}', coalesce(c.ignore_reason, c.kind, 'unknown'))
+        END
     END AS message,
     CAST(CASE WHEN c.status = 'ignored' THEN 0 ELSE coalesce(c.content_forms, 0) END AS INTEGER) AS forms,
+    -- a duplicate shows its original's counts; ignored files have none
+    CAST(CASE WHEN c.status = 'ignored' THEN 0 ELSE coalesce(c.content_warnings, 0) END AS INTEGER) AS warnings,
+    CAST(CASE WHEN c.status = 'ignored' THEN 0 ELSE coalesce(c.content_findings, 0) END AS INTEGER) AS findings,
     c.primary_path,
     c.kind,
     c.first_seen_run,

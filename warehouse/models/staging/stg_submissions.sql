@@ -1,13 +1,18 @@
 -- stg_submissions (grain, key and invariants in stg_submissions.toml)
--- the larger path, then the later form in the document. warnings = the form's warning findings
--- plus the file-level warnings of its content.
+-- Versions of one logical submission: the current one is the version first processed in the
+-- latest run, then the newest (clamped) mtime, then the larger path, then the later form in the
+-- document. warnings = the read/consistency warnings of the form plus the file-level ones of its
+-- content (they make status loaded_with_warnings); findings = its review findings, form and
+-- file-level (they never change status). form_warnings = every warning finding of the form
+-- (the rollups' measure).
 WITH s AS (
     SELECT
         rs.*,
         coalesce(rs.logical_key, rs.submission_id) AS resolution_key,
         c.primary_path        AS path,
         c.primary_modified_at AS path_modified_at,
-        c.processed_seq
+        c.processed_seq,
+        c.first_seq
     FROM raw.raw_submissions AS rs
     JOIN staging.stg_contents AS c ON c.sha256 = rs.sha256 AND c.outcome <> 'rejected'
 ),
@@ -20,20 +25,28 @@ ranked AS (
     FROM s
     WINDOW w AS (
         PARTITION BY resolution_key
-        ORDER BY path_modified_at DESC NULLS LAST, processed_seq DESC NULLS LAST,
+        -- a later run's version wins whatever its mtime says (a PC dated 2099 must not pin the
+        -- first version, issue 12.2); within one run the (run-start-clamped) mtime decides
+        ORDER BY first_seq DESC NULLS LAST, path_modified_at DESC NULLS LAST,
                  path DESC, form_index DESC
     )
 ),
+-- warnings: read/consistency warnings (catalog affects_status); findings: review findings
 form_warnings AS (
-    SELECT submission_id, count(*) AS n
+    SELECT submission_id,
+           count(*) FILTER (WHERE severity = 'warning') AS n,
+           count(*) FILTER (WHERE severity = 'warning' AND affects_status) AS read_n,
+           count(*) FILTER (WHERE NOT affects_status) AS review_n
     FROM staging.stg_findings
-    WHERE NOT is_file_level AND severity = 'warning'
+    WHERE NOT is_file_level
     GROUP BY submission_id
 ),
 file_warnings AS (
-    SELECT sha256, count(*) AS n
+    SELECT sha256,
+           count(*) FILTER (WHERE severity = 'warning' AND affects_status) AS read_n,
+           count(*) FILTER (WHERE NOT affects_status) AS review_n
     FROM staging.stg_findings
-    WHERE is_file_level AND severity = 'warning'
+    WHERE is_file_level
     GROUP BY sha256
 )
 SELECT
@@ -66,10 +79,13 @@ SELECT
     CASE WHEN r.version_rank > 1 THEN r.current_submission_id END AS superseded_by,
     CASE WHEN r.version_rank > 1 THEN r.current_path END          AS superseded_by_path,
     CAST(coalesce(fw.n, 0) AS INTEGER) AS form_warnings,
-    CAST(coalesce(fw.n, 0) + coalesce(lw.n, 0) AS INTEGER) AS warnings,
+    CAST(coalesce(fw.read_n, 0) AS INTEGER) AS form_read_warnings,
+    CAST(coalesce(fw.review_n, 0) AS INTEGER) AS form_findings,
+    CAST(coalesce(fw.read_n, 0) + coalesce(lw.read_n, 0) AS INTEGER) AS warnings,
+    CAST(coalesce(fw.review_n, 0) + coalesce(lw.review_n, 0) AS INTEGER) AS findings,
     CASE
         WHEN r.version_rank > 1 THEN 'superseded'
-        WHEN coalesce(fw.n, 0) + coalesce(lw.n, 0) > 0 THEN 'loaded_with_warnings'
+        WHEN coalesce(fw.read_n, 0) + coalesce(lw.read_n, 0) > 0 THEN 'loaded_with_warnings'
         ELSE 'loaded'
     END AS status
 FROM ranked AS r
