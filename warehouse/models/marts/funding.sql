@@ -1,12 +1,6 @@
 -- funding
 SELECT
-    s.submission_id,
-    s.form_type,
-    s.department,
-    s.province,
-    s.city,
-    s.county,
-    s.budget_year,
+    s.*,  -- submission_id … budget_year (staging/stg_current_forms)
     f.fiscal_year,
     f.direction,
     f.category,
@@ -17,4 +11,4 @@ SELECT
     f.source_row,
     f.source_col
 FROM raw.raw_funding AS f
-JOIN staging.stg_current_submissions AS s ON s.submission_id = f.submission_id
+JOIN staging.stg_current_forms AS s ON s.submission_id = f.submission_id

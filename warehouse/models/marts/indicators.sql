@@ -1,13 +1,7 @@
 -- indicators (grain, key and invariants in indicators.toml)
 -- key: (submission_id, source_table, source_row, source_col).
 SELECT
-    s.submission_id,
-    s.form_type,
-    s.department,
-    s.province,
-    s.city,
-    s.county,
-    s.budget_year,
+    s.*,  -- submission_id … budget_year (staging/stg_current_forms)
     i.horizon,
     i.goal,
     i.level1,
@@ -27,4 +21,4 @@ SELECT
     i.source_col,
     i.value_num_max
 FROM raw.raw_indicators AS i
-JOIN staging.stg_current_submissions AS s ON s.submission_id = i.submission_id
+JOIN staging.stg_current_forms AS s ON s.submission_id = i.submission_id

@@ -1,12 +1,6 @@
 -- tasks
 SELECT
-    s.submission_id,
-    s.form_type,
-    s.department,
-    s.province,
-    s.city,
-    s.county,
-    s.budget_year,
+    s.*,  -- submission_id … budget_year (staging/stg_current_forms)
     t.seq,
     t.task,
     t.content,
@@ -16,4 +10,4 @@ SELECT
     t.source_table,
     t.source_row
 FROM raw.raw_tasks AS t
-JOIN staging.stg_current_submissions AS s ON s.submission_id = t.submission_id
+JOIN staging.stg_current_forms AS s ON s.submission_id = t.submission_id
