@@ -11,15 +11,6 @@ WITH forms AS (
     FROM staging.stg_submissions
     GROUP BY sha256
 ),
--- file-level: read/consistency warnings (n) and review findings (review_n), by the catalog
-file_warnings AS (
-    SELECT sha256,
-           count(*) FILTER (WHERE severity = 'warning' AND affects_status) AS n,
-           count(*) FILTER (WHERE NOT affects_status) AS review_n
-    FROM staging.stg_findings
-    WHERE is_file_level
-    GROUP BY sha256
-),
 resolved AS (
     SELECT
         c.sha256,
@@ -29,18 +20,18 @@ resolved AS (
         c.message      AS rejected_message,
         CAST(coalesce(c.forms, f.forms_found, 0) AS INTEGER) AS forms,
         CAST(coalesce(f.current_forms, 0) AS INTEGER) AS current_forms,
-        CAST(coalesce(f.current_form_warnings, 0) + coalesce(w.n, 0) AS INTEGER) AS warnings,
-        CAST(coalesce(f.current_form_findings, 0) + coalesce(w.review_n, 0) AS INTEGER) AS findings,
+        CAST(coalesce(f.current_form_warnings, 0) + coalesce(w.read_warnings, 0) AS INTEGER) AS warnings,
+        CAST(coalesce(f.current_form_findings, 0) + coalesce(w.review_findings, 0) AS INTEGER) AS findings,
         f.superseded_by_paths,
         CASE
             WHEN c.outcome = 'rejected' THEN 'rejected'
             WHEN coalesce(f.forms_found, 0) > 0 AND coalesce(f.current_forms, 0) = 0 THEN 'superseded'
-            WHEN coalesce(f.current_form_warnings, 0) + coalesce(w.n, 0) > 0 THEN 'loaded_with_warnings'
+            WHEN coalesce(f.current_form_warnings, 0) + coalesce(w.read_warnings, 0) > 0 THEN 'loaded_with_warnings'
             ELSE 'loaded'
         END AS status
     FROM staging.stg_contents AS c
     LEFT JOIN forms AS f ON f.sha256 = c.sha256
-    LEFT JOIN file_warnings AS w ON w.sha256 = c.sha256
+    LEFT JOIN staging.stg_finding_counts AS w ON w.is_file_level AND w.sha256 = c.sha256
 ),
 -- The sentence for a clerk: a rejected content keeps its own; the others fill the catalog's
 -- template for their status (raw.catalog, written at publish from jixiao/catalog.py), and a

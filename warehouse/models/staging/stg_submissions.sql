@@ -30,24 +30,6 @@ ranked AS (
         ORDER BY first_seq DESC NULLS LAST, path_modified_at DESC NULLS LAST,
                  path DESC, form_index DESC
     )
-),
--- warnings: read/consistency warnings (catalog affects_status); findings: review findings
-form_warnings AS (
-    SELECT submission_id,
-           count(*) FILTER (WHERE severity = 'warning') AS n,
-           count(*) FILTER (WHERE severity = 'warning' AND affects_status) AS read_n,
-           count(*) FILTER (WHERE NOT affects_status) AS review_n
-    FROM staging.stg_findings
-    WHERE NOT is_file_level
-    GROUP BY submission_id
-),
-file_warnings AS (
-    SELECT sha256,
-           count(*) FILTER (WHERE severity = 'warning' AND affects_status) AS read_n,
-           count(*) FILTER (WHERE NOT affects_status) AS review_n
-    FROM staging.stg_findings
-    WHERE is_file_level
-    GROUP BY sha256
 )
 SELECT
     r.submission_id,
@@ -78,16 +60,16 @@ SELECT
     (r.version_rank = 1) AS is_current,
     CASE WHEN r.version_rank > 1 THEN r.current_submission_id END AS superseded_by,
     CASE WHEN r.version_rank > 1 THEN r.current_path END          AS superseded_by_path,
-    CAST(coalesce(fw.n, 0) AS INTEGER) AS form_warnings,
-    CAST(coalesce(fw.read_n, 0) AS INTEGER) AS form_read_warnings,
-    CAST(coalesce(fw.review_n, 0) AS INTEGER) AS form_findings,
-    CAST(coalesce(fw.read_n, 0) + coalesce(lw.read_n, 0) AS INTEGER) AS warnings,
-    CAST(coalesce(fw.review_n, 0) + coalesce(lw.review_n, 0) AS INTEGER) AS findings,
+    CAST(coalesce(fw.warnings, 0) AS INTEGER) AS form_warnings,
+    CAST(coalesce(fw.read_warnings, 0) AS INTEGER) AS form_read_warnings,
+    CAST(coalesce(fw.review_findings, 0) AS INTEGER) AS form_findings,
+    CAST(coalesce(fw.read_warnings, 0) + coalesce(lw.read_warnings, 0) AS INTEGER) AS warnings,
+    CAST(coalesce(fw.review_findings, 0) + coalesce(lw.review_findings, 0) AS INTEGER) AS findings,
     CASE
         WHEN r.version_rank > 1 THEN 'superseded'
-        WHEN coalesce(fw.read_n, 0) + coalesce(lw.read_n, 0) > 0 THEN 'loaded_with_warnings'
+        WHEN coalesce(fw.read_warnings, 0) + coalesce(lw.read_warnings, 0) > 0 THEN 'loaded_with_warnings'
         ELSE 'loaded'
     END AS status
 FROM ranked AS r
-LEFT JOIN form_warnings AS fw ON fw.submission_id = r.submission_id
-LEFT JOIN file_warnings AS lw ON lw.sha256 = r.sha256
+LEFT JOIN staging.stg_finding_counts AS fw ON NOT fw.is_file_level AND fw.submission_id = r.submission_id
+LEFT JOIN staging.stg_finding_counts AS lw ON lw.is_file_level AND lw.sha256 = r.sha256
