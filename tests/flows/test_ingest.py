@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
+from jixiao.settings import Settings
 from testkit.docx_builder import C, Document, P, Table, save
 
 W = 1000
@@ -38,7 +39,7 @@ def run(prefect_harness, tmp_path):
     db = tmp_path / "w.duckdb"
 
     def _run(inbox, **kw):
-        return ingest(inbox=str(inbox), db=str(db), province="湖北省", **kw)
+        return ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省", **kw))
 
     _run.db = db
     return _run
