@@ -316,6 +316,11 @@ def _serve(settings: Settings, name: str) -> int:
     if not Path(settings.inbox).is_dir():
         raise OperatorError(f"收件箱 {settings.inbox} 不是文件夹", f"inbox {settings.inbox} is not a folder")
     require_writable_dir(Path(settings.db).absolute().parent, "--db")
+    if settings.runner == "dask":
+        # a served run loads the flow from its entrypoint, without the task runner chosen here
+        raise OperatorError("serve 暂不支持 --runner dask：定时运行使用本机进程池（--workers）",
+                            "serve does not support --runner dask yet: scheduled runs use the local "
+                            "process pool (--workers)")
     if not os.environ.get("PREFECT_API_URL"):
         # a temporary server would run the schedule where no worker, UI or operator can reach it
         raise OperatorError("serve 需要一个常驻的 Prefect 服务器：先运行 prefect server start，再设置 PREFECT_API_URL",

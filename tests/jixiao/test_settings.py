@@ -112,6 +112,7 @@ def test_readme_table_lists_every_setting():
     (["ingest", "{inbox}", "--db", "{db}"], {"JIXIAO_BATCH_SIZE": "lots"}, "is not an integer"),
     (["ingest", "{inbox}"], {}, "no warehouse file"),
     (["serve", "{inbox}", "--db", "{db}"], {"JIXIAO_TIMEZONE": "Mars/Olympus"}, "is not a time zone"),
+    (["serve", "{inbox}", "--db", "{db}"], {"JIXIAO_RUNNER": "dask"}, "serve does not support --runner dask"),
 ])
 def test_cli_bad_setting_is_one_line_and_exit_2(tmp_path, argv, env, says):
     import os
