@@ -6,8 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-DEFAULT_CRON = "0 2 * * *"
-
+from jixiao.settings import RUNNERS, Settings, SettingsError, as_parameters, load_settings
 
 def _prefect_env() -> None:
     # Prefect keeps its state in a project-local folder and never phones home; set before
@@ -34,30 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="one ingestion run over every file under INBOX")
-    ingest.add_argument("inbox")
-    ingest.add_argument("--db", required=True, help="the published DuckDB file")
-    ingest.add_argument("--year", type=int, help="budget year when neither document nor path states one")
-    ingest.add_argument("--province", default=os.environ.get("JIXIAO_PROVINCE", "湖北省"),
-                        help="province of names such as 省财政厅 (default: %(default)s)")
-    ingest.add_argument("--batch-size", type=int, default=100)
-    ingest.add_argument("--no-wait", action="store_true", help="exit at once if another run holds the warehouse")
+    _run_options(ingest)
     ingest.add_argument("--rebuild", action="store_true",
                         help="set the warehouse file aside (renamed with a timestamp) and rebuild it from the "
                              "inbox, reloading the registry from the file it was last loaded from")
-    _review_options(ingest)
-    _add_runner_args(ingest)
 
     serve = sub.add_parser("serve", help="keep a nightly schedule that runs the ingestion")
-    serve.add_argument("inbox")
-    serve.add_argument("--db", required=True)
-    serve.add_argument("--cron", default=os.environ.get("JIXIAO_CRON", DEFAULT_CRON),
-                       help="cron expression (default: %(default)s)")
-    serve.add_argument("--year", type=int)
-    serve.add_argument("--province", default=os.environ.get("JIXIAO_PROVINCE", "湖北省"))
-    serve.add_argument("--timezone", default=os.environ.get("JIXIAO_TIMEZONE", "Asia/Shanghai"),
-                       help="time zone of the cron expression (default: %(default)s)")
+    _run_options(serve)
+    serve.add_argument("--cron", help=f"cron expression (default: {Settings.cron})")
+    serve.add_argument("--timezone", help=f"time zone of the cron expression (default: {Settings.timezone})")
     serve.add_argument("--name", default="nightly-ingest")
-    _review_options(serve)
 
     summ = sub.add_parser("summary", help="print the summary of a warehouse")
     summ.add_argument("--db", required=True)
@@ -67,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     load = reg_sub.add_parser("load", help="replace the registry with a CSV (see docs/analysts.md)")
     load.add_argument("file")
     load.add_argument("--db", required=True)
-    load.add_argument("--province", default=os.environ.get("JIXIAO_PROVINCE", "湖北省"))
+    load.add_argument("--province", help=f"(default: the settings' province, {Settings.province})")
 
     export = sub.add_parser("export", help="write every public view as Parquet files or one Excel workbook")
     export.add_argument("dir")
@@ -88,20 +73,56 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _review_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--review-config", default=None,
-                   help="TOML file with a [review] table of check thresholds (or $JIXIAO_REVIEW_CONFIG)")
-    p.add_argument("--quantitative-share-min", type=float, default=None,
-                   help="quantitative_share_low threshold in percent (default 50)")
-
-
-def _add_runner_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=int, default=None,
+def _run_options(p: argparse.ArgumentParser) -> None:
+    """The options `ingest` and `serve` share: each one a setting (jixiao/settings.py), None when
+    not given so the TOML file and JIXIAO_* environment variables below it show through."""
+    g = p.add_argument_group("settings", "defaults → jixiao.toml (--config, $JIXIAO_CONFIG) → JIXIAO_* → these flags")
+    g.add_argument("inbox", nargs="?", help="the folder of forms (or inbox in jixiao.toml, $JIXIAO_INBOX)")
+    g.add_argument("--config", help="settings TOML file (default: $JIXIAO_CONFIG, else ./jixiao.toml if present)")
+    g.add_argument("--db", help="the published DuckDB file (or db in jixiao.toml, $JIXIAO_DB)")
+    g.add_argument("--year", type=int, help="budget year when neither document nor path states one")
+    g.add_argument("--province", help=f"province of names such as 省财政厅 (default: {Settings.province})")
+    g.add_argument("--batch-size", type=int, help=f"files per normalize task (default: {Settings.batch_size})")
+    g.add_argument("--workers", type=int,
                    help="processes (or Dask workers) normalizing batches in parallel (default: CPU count)")
-    p.add_argument("--runner", choices=("processes", "dask"), default=os.environ.get("JIXIAO_RUNNER", "processes"),
+    g.add_argument("--runner", choices=RUNNERS,
                    help="processes: a local process pool (default); dask: prefect-dask DaskTaskRunner")
-    p.add_argument("--dask-address", default=os.environ.get("JIXIAO_DASK_ADDRESS"),
-                   help="scheduler of an existing Dask cluster (default: a temporary LocalCluster)")
+    g.add_argument("--dask-address", help="scheduler of an existing Dask cluster (default: a temporary LocalCluster)")
+    g.add_argument("--no-wait", dest="wait_for_lock", action="store_const", const=False,
+                   help="exit at once if another run holds the warehouse")
+    g.add_argument("--review-config", help="TOML file with a [review] table of check thresholds (or $JIXIAO_REVIEW_CONFIG)")
+    g.add_argument("--quantitative-share-min", type=float, help="quantitative_share_low threshold in percent (default 50)")
+
+
+#: argparse destinations that are settings (the rest are actions: --rebuild, --name)
+_SETTING_ARGS = ("inbox", "config", "db", "year", "province", "batch_size", "workers", "runner", "dask_address",
+                 "wait_for_lock", "review_config", "quantitative_share_min", "cron", "timezone")
+
+
+def _load_settings(cli: dict):
+    """The one Settings of this command; a bad setting is an operator mistake (one line)."""
+    from flows.errors import OperatorError
+
+    try:
+        return load_settings(cli)
+    except SettingsError as e:
+        raise OperatorError(e.zh, e.en) from None
+
+
+def _settings(args) -> Settings:
+    """Settings of `ingest` / `serve`: flags over environment over TOML over defaults, checked."""
+    from flows.errors import OperatorError, validate_operator_input
+
+    settings = _load_settings({k: getattr(args, k) for k in _SETTING_ARGS if hasattr(args, k)})
+    if not settings.inbox:
+        raise OperatorError("没有指定收件箱：给出 INBOX，或在 jixiao.toml / $JIXIAO_INBOX 中设置 inbox",
+                            "no inbox: give INBOX, or set inbox in jixiao.toml or $JIXIAO_INBOX")
+    if not settings.db:
+        raise OperatorError("没有指定仓库文件：给出 --db，或在 jixiao.toml / $JIXIAO_DB 中设置 db",
+                            "no warehouse file: give --db, or set db in jixiao.toml or $JIXIAO_DB")
+    validate_operator_input(workers=settings.workers, year=settings.year, batch_size=settings.batch_size,
+                            cron=settings.cron, timezone=settings.timezone)
+    return settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,20 +140,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    from flows.errors import require_warehouse, validate_operator_input
+    from flows.errors import require_warehouse
 
     args = _parser().parse_args(argv)
     _prefect_env()
-    validate_operator_input(workers=getattr(args, "workers", None), year=getattr(args, "year", None),
-                            batch_size=getattr(args, "batch_size", None), cron=getattr(args, "cron", None),
-                            timezone=getattr(args, "timezone", None))
     if args.command == "summary":
         from warehouse.read import format_summary, summary
 
         print(format_summary(summary(require_warehouse(args.db))))
         return 0
     if args.command == "ingest":
-        return _ingest(args)
+        return _ingest(_settings(args), rebuild=args.rebuild)
     if args.command == "registry":
         return _registry(args)
     if args.command == "export":
@@ -141,7 +159,7 @@ def _main(argv: list[str] | None) -> int:
         return _dashboard(args)
     if args.command == "letters":
         return _letters(args)
-    return _serve(args)
+    return _serve(_settings(args), args.name)
 
 
 def _registry(args) -> int:
@@ -155,7 +173,7 @@ def _registry(args) -> int:
     from warehouse.registry import load_registry
 
     try:
-        n = load_registry(args.db, args.file, province=args.province)
+        n = load_registry(args.db, args.file, province=_load_settings({"province": args.province}).province)
     except FileNotFoundError as e:
         print(f"jixiao: {e}", file=sys.stderr)
         return 2
@@ -201,15 +219,7 @@ def _dashboard(args) -> int:
 
 
 def _office_name(args) -> str:
-    if args.office:
-        return args.office
-    try:  # the one Settings object, once jixiao/settings.py carries office_name
-        from jixiao.settings import load_settings
-    except ImportError:
-        from office.letters import DEFAULT_OFFICE
-
-        return DEFAULT_OFFICE
-    return load_settings().office_name
+    return _load_settings({"office_name": args.office}).office_name
 
 
 def _letters(args) -> int:
@@ -227,32 +237,32 @@ def _letters(args) -> int:
     return 0
 
 
-def _ingest(args) -> int:
-    if not Path(args.inbox).is_dir():
-        print(f"jixiao: inbox {args.inbox} is not a folder", file=sys.stderr)
+def _ingest(settings: Settings, rebuild: bool = False) -> int:
+    if not Path(settings.inbox).is_dir():
+        print(f"jixiao: inbox {settings.inbox} is not a folder", file=sys.stderr)
         return 2
     from flows.errors import OperatorError, require_writable_dir
     from flows.lifetime import check_prefect_home, temporary_server
     from warehouse.recovery import WarehouseCorrupt, check_published
 
-    require_writable_dir(Path(args.db).absolute().parent, "--db")
+    require_writable_dir(Path(settings.db).absolute().parent, "--db")
     check_prefect_home()  # issue 12.9: before Prefect starts, not 100 s later
     try:
-        if args.rebuild:
-            _rebuild(args)
+        if rebuild:
+            _rebuild(settings)
         else:
-            check_published(args.db)  # issue 12.10: a damaged file is named before any run starts
+            check_published(settings.db)  # issue 12.10: a damaged file is named before any run starts
         with temporary_server():  # the run's own Prefect server, unless PREFECT_API_URL names one
-            return _run_ingest(args)
+            return _run_ingest(settings)
     except WarehouseCorrupt as e:  # issue 12.10: one sentence, and the way back
         raise OperatorError(e.zh, e.en) from None
 
 
-def _rebuild(args) -> None:
+def _rebuild(settings: Settings) -> None:
     from warehouse.recovery import set_aside_for_rebuild
     from warehouse.registry import load_registry
 
-    aside, source = set_aside_for_rebuild(Path(args.db))
+    aside, source = set_aside_for_rebuild(Path(settings.db))
     if aside is not None:
         print(f"jixiao: 原仓库文件已移到 {aside} / the warehouse file was set aside as {aside}", file=sys.stderr)
     if source is None:
@@ -263,22 +273,18 @@ def _rebuild(args) -> None:
         print(f"jixiao: 名单文件 {source['path']} 已不存在，重建后请重新导入名单 / the registry file "
               f"{source['path']} is gone: run `jixiao registry load` after the rebuild", file=sys.stderr)
         return
-    n = load_registry(args.db, source["path"], province=source.get("province") or args.province)
+    n = load_registry(settings.db, source["path"], province=source.get("province") or settings.province)
     print(f"jixiao: 名单已从 {source['path']} 重新导入（{n} 个应报部门） / registry reloaded from "
           f"{source['path']} ({n} expected submitters)", file=sys.stderr)
 
 
-def _run_ingest(args) -> int:
+def _run_ingest(settings: Settings) -> int:
     from flows.ingest import BUSY, configured
     from warehouse.read import format_summary
 
-    ingest = configured(args.runner, args.workers, args.dask_address)
-    state = ingest(inbox=args.inbox, db=args.db, year=args.year, province=args.province,
-                   batch_size=args.batch_size, wait_for_lock=not args.no_wait,
-                   review_config=args.review_config, quantitative_share_min=args.quantitative_share_min,
-                   workers=args.workers, runner=args.runner, return_state=True)
+    state = configured(settings)(settings, return_state=True)
     if state.is_cancelled() and (state.message or "").startswith(BUSY):
-        print(f"jixiao: another ingestion is running on {args.db}; not started, try again later "
+        print(f"jixiao: another ingestion is running on {settings.db}; not started, try again later "
               f"({state.message[len(BUSY):]})", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
     result = state.result()  # raises when the run itself failed
@@ -289,26 +295,32 @@ def _run_ingest(args) -> int:
     return 0
 
 
-def nightly_deployment(args):
-    """The scheduled deployment `jixiao serve` keeps serving (built separately so it is testable)."""
+def nightly_deployment(settings: Settings, name: str = "nightly-ingest"):
+    """The scheduled deployment `jixiao serve` keeps serving (built separately so it is testable):
+    the ingest flow with the settings, paths made absolute, as its one parameter."""
+    from dataclasses import replace
+
     from prefect.schedules import Cron
 
     from flows.ingest import ingest
 
-    params = {"inbox": str(Path(args.inbox).resolve()), "db": str(Path(args.db).resolve()),
-              "year": args.year, "province": args.province,
-              "review_config": str(Path(args.review_config).resolve()) if args.review_config else None,
-              "quantitative_share_min": args.quantitative_share_min}
-    return ingest.to_deployment(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
-                                parameters=params)
+    absolute = replace(settings, inbox=str(Path(settings.inbox).resolve()), db=str(Path(settings.db).resolve()),
+                       review_config=str(Path(settings.review_config).resolve()) if settings.review_config else None)
+    return ingest.to_deployment(name=name, schedules=[Cron(settings.cron, timezone=settings.timezone)],
+                                parameters={"settings": as_parameters(absolute)})
 
 
-def _serve(args) -> int:
+def _serve(settings: Settings, name: str) -> int:
     from flows.errors import OperatorError, require_writable_dir
 
-    if not Path(args.inbox).is_dir():
-        raise OperatorError(f"收件箱 {args.inbox} 不是文件夹", f"inbox {args.inbox} is not a folder")
-    require_writable_dir(Path(args.db).absolute().parent, "--db")
+    if not Path(settings.inbox).is_dir():
+        raise OperatorError(f"收件箱 {settings.inbox} 不是文件夹", f"inbox {settings.inbox} is not a folder")
+    require_writable_dir(Path(settings.db).absolute().parent, "--db")
+    if settings.runner == "dask":
+        # a served run loads the flow from its entrypoint, without the task runner chosen here
+        raise OperatorError("serve 暂不支持 --runner dask：定时运行使用本机进程池（--workers）",
+                            "serve does not support --runner dask yet: scheduled runs use the local "
+                            "process pool (--workers)")
     if not os.environ.get("PREFECT_API_URL"):
         # a temporary server would run the schedule where no worker, UI or operator can reach it
         raise OperatorError("serve 需要一个常驻的 Prefect 服务器：先运行 prefect server start，再设置 PREFECT_API_URL",
@@ -316,8 +328,8 @@ def _serve(args) -> int:
                             "and set PREFECT_API_URL")
     from prefect import serve
 
-    deployment = nightly_deployment(args)
-    print(f"jixiao: serving '{args.name}' on cron '{args.cron}' ({args.timezone}); Ctrl-C to stop")
+    deployment = nightly_deployment(settings, name)
+    print(f"jixiao: serving '{name}' on cron '{settings.cron}' ({settings.timezone}); Ctrl-C to stop")
     serve(deployment)
     return 0
 

@@ -6,8 +6,8 @@ department (and project) and the values involved.
 Runs per form during normalize (transforms/normalize/): everything a check needs is in the
 form's own typed rows (IndicatorRow attributes, never warehouse column names), so the SQL
 views stay lean. Codes, names and sentences come from jixiao.catalog. Thresholds live in :class:`ReviewConfig`
-(defaults here; a TOML file, environment variables or CLI options override them — see
-``load_review_config`` and docs/analysts.md).
+(jixiao/settings.py: defaults, then jixiao.toml / a --review-config file, environment variables
+and CLI options — read once by ``load_settings``; see docs/analysts.md).
 
 Check codes (stable):
 
@@ -34,15 +34,12 @@ values, empty and placeholder cells included. Seed 000: 44/82 = 53.7%; seed 003:
 """
 from __future__ import annotations
 
-import os
 import re
-import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from jixiao.catalog import CATALOG
+from jixiao.settings import DEFAULT_CAP_WORDS, DEFAULT_GROWTH_WORDS, ReviewConfig  # noqa: F401 - re-exported
 from transforms import quantities
 from transforms.records import Finding, FormRecord, finding
 from transforms.text import clean_label
@@ -53,58 +50,6 @@ if TYPE_CHECKING:
 
 #: review check code → Chinese name (the review-stage entries of jixiao.catalog)
 CHECKS = {c.code: c.name_zh for c in CATALOG.values() if c.stage == "review"}
-
-DEFAULT_CAP_WORDS = ("变动率", "调整率", "结余率", "结转率", "误差率", "投诉率", "控制率", "差错率",
-                     "事故率", "超支率", "偏差率", "失误率", "发生率", "不合格率", "违规率", "空置率")
-DEFAULT_GROWTH_WORDS = ("增长", "增速", "增幅", "增加率", "变动", "变化", "涨幅", "提高率", "提升率",
-                        "同比", "环比", "上升率")
-
-
-@dataclass(frozen=True)
-class ReviewConfig:
-    """Thresholds and word lists of the review checks. Defaults are the finance office's rules."""
-
-    quantitative_share_min: float = 50.0  # percent
-    rate_max_pct: float = 100.0
-    cap_words: tuple[str, ...] = DEFAULT_CAP_WORDS
-    growth_words: tuple[str, ...] = DEFAULT_GROWTH_WORDS
-    disabled: tuple[str, ...] = ()  # check codes to skip
-
-    def enabled(self, check: str) -> bool:
-        return check not in self.disabled
-
-
-ENV_FILE = "JIXIAO_REVIEW_CONFIG"
-ENV_SHARE = "JIXIAO_QUANTITATIVE_SHARE_MIN"
-ENV_RATE = "JIXIAO_RATE_MAX_PCT"
-
-
-def load_review_config(path: str | Path | None = None, env: dict | None = None,
-                       **overrides) -> ReviewConfig:
-    """Defaults, then the ``[review]`` table of a TOML file (``path`` or $JIXIAO_REVIEW_CONFIG),
-    then $JIXIAO_QUANTITATIVE_SHARE_MIN / $JIXIAO_RATE_MAX_PCT, then keyword overrides (CLI
-    options; None = not given). Unknown keys are an error, so a typo never passes silently."""
-    env = os.environ if env is None else env
-    cfg = ReviewConfig()
-    path = path or env.get(ENV_FILE)
-    known = {f.name for f in fields(ReviewConfig)}
-    if path:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        table = data.get("review", data)
-        unknown = set(table) - known
-        if unknown:
-            raise ValueError(f"{path}: unknown review settings {sorted(unknown)}; known: {sorted(known)}")
-        cfg = replace(cfg, **{k: (tuple(v) if isinstance(v, list) else v) for k, v in table.items()})
-    if env.get(ENV_SHARE):
-        cfg = replace(cfg, quantitative_share_min=float(env[ENV_SHARE]))
-    if env.get(ENV_RATE):
-        cfg = replace(cfg, rate_max_pct=float(env[ENV_RATE]))
-    given = {k: v for k, v in overrides.items() if v is not None}
-    unknown = set(given) - known
-    if unknown:
-        raise ValueError(f"unknown review settings {sorted(unknown)}")
-    return replace(cfg, **given)
-
 
 # -- units ------------------------------------------------------------------------------------
 

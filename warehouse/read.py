@@ -180,3 +180,20 @@ def format_summary(d: dict) -> str:
     else:
         lines.append("运行 runs: none completed")
     return "\n".join(lines)
+
+
+#: file statuses the run's per-file artifact lists (the rest loaded cleanly or were skipped)
+PROBLEM_STATUSES = ("rejected", "loaded_with_warnings")
+
+
+def problem_files(db_path: str | Path, limit: int = 200) -> tuple[list[dict], int]:
+    """The rejected and warned files (rejected first), at most `limit`, and how many more there are."""
+    with connect_readonly(db_path) as con:
+        rows = con.execute(
+            "SELECT path, status, coalesce(reason, ''), forms, coalesce(message, '') FROM files "
+            "WHERE status IN ('rejected', 'loaded_with_warnings') "
+            "ORDER BY status = 'loaded_with_warnings', path LIMIT ?", [limit]).fetchall()
+        (total,) = con.execute("SELECT count(*) FROM files "
+                               "WHERE status IN ('rejected', 'loaded_with_warnings')").fetchone()
+    return ([{"path": p, "status": st, "reason": r, "forms": int(f), "message": m} for p, st, r, f, m in rows],
+            int(total) - len(rows))

@@ -53,15 +53,35 @@ def test_missing_inbox_is_a_clear_error(tmp_path):
     assert "not a folder" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_serve_builds_a_nightly_cron_deployment_of_the_ingest_flow(tmp_path):
-    from flows.cli import _parser, nightly_deployment
+def test_serve_builds_a_nightly_cron_deployment_of_the_ingest_flow(tmp_path, monkeypatch):
+    from flows.cli import _parser, _settings, nightly_deployment
+    from flows.ingest import ingest
+    from jixiao.settings import Settings
 
+    monkeypatch.chdir(tmp_path)
     args = _parser().parse_args(["serve", str(tmp_path), "--db", str(tmp_path / "w.duckdb"),
-                                 "--cron", "30 1 * * *", "--year", "2025"])
-    deployment = nightly_deployment(args)
+                                 "--cron", "30 1 * * *", "--year", "2025", "--workers", "3", "--batch-size", "20",
+                                 "--runner", "processes"])
+    settings = _settings(args)
+    deployment = nightly_deployment(settings, args.name)
     (schedule,) = deployment.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("30 1 * * *", "Asia/Shanghai")
-    assert deployment.parameters == {"inbox": str(tmp_path), "db": str(tmp_path / "w.duckdb"),
-                                     "year": 2025, "province": "湖北省", "review_config": None,
-                                     "quantitative_share_min": None}
+    assert list(deployment.parameters) == ["settings"]  # one typed parameter, shown whole in the UI
     assert deployment.flow_name == "ingest"
+    # what the scheduled run is called with is the same Settings again
+    (got,) = ingest.validate_parameters(deployment.parameters).values()
+    assert isinstance(got, Settings) and got == settings
+    assert (got.workers, got.batch_size, got.year, got.province) == (3, 20, 2025, "湖北省")
+
+
+def test_ingest_and_serve_share_one_option_group():
+    from flows.cli import _parser
+
+    sub = next(a for a in _parser()._actions if a.dest == "command").choices
+
+    def options(name):
+        (group,) = [g for g in sub[name]._action_groups if g.title == "settings"]
+        return {a.dest for a in group._group_actions}
+
+    assert options("ingest") == options("serve")
+    assert {"workers", "runner", "batch_size", "config", "review_config"} <= options("serve")

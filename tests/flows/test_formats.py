@@ -8,6 +8,7 @@ import shutil
 import duckdb
 
 from flows.ingest import converted_cache, ingest
+from jixiao.settings import Settings
 from tests.conftest import CASES
 
 FORMATS = CASES / "formats"
@@ -21,7 +22,7 @@ def test_doc_and_xlsx_read_like_the_docx(prefect_harness, tmp_path):
         (inbox / year_dir).mkdir(parents=True)
         shutil.copyfile(src, inbox / year_dir / src.name)
     db = tmp_path / "w.duckdb"
-    ingest(str(inbox), str(db))
+    ingest(Settings(inbox=str(inbox), db=str(db), province=None))
     with duckdb.connect(str(db), read_only=True) as con:
         files = dict(con.execute("SELECT path, status FROM files").fetchall())
         assert all(s in ("loaded", "loaded_with_warnings", "superseded") for s in files.values()), files
@@ -39,5 +40,5 @@ def test_doc_and_xlsx_read_like_the_docx(prefect_harness, tmp_path):
             assert sorted(con.execute(raw, [path]).fetchall(), key=repr) == want, path
     cached = sorted(p.name for p in converted_cache(db).rglob("*") if p.is_file())
     assert cached  # the .doc conversion are kept next to the warehouse
-    ingest(str(inbox), str(db))  # nothing new: nothing converted, nothing changed
+    ingest(Settings(inbox=str(inbox), db=str(db), province=None))  # nothing new: nothing converted, nothing changed
     assert sorted(p.name for p in converted_cache(db).rglob("*") if p.is_file()) == cached

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
+from jixiao.settings import Settings
 from tests.conftest import CASES, place
 from tests.flows.test_golden_seeds import FUNDING_FIELDS, INDICATOR_FIELDS, SUBMISSION_FIELDS, _rows
 
@@ -25,7 +26,7 @@ def warehouse(prefect_harness, tmp_path_factory):
     for case, rel in CASES_AT.items():
         place(inbox, f"{case}.docx", rel)
     db = inbox.parent / "w.duckdb"
-    ingest(inbox=str(inbox), db=str(db))
+    ingest(Settings(inbox=str(inbox), db=str(db), province=None))
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()
@@ -80,7 +81,7 @@ def test_tasks_show_only_the_current_version(prefect_harness, tmp_path):
     os.utime(old, (1_700_000_000, 1_700_000_000))
     os.utime(new, (1_700_000_600, 1_700_000_600))  # the later file supersedes the earlier one
     db = tmp_path / "w.duckdb"
-    ingest(inbox=str(inbox), db=str(db))
+    ingest(Settings(inbox=str(inbox), db=str(db), province=None))
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("select t.task, t.content, t.amount_total_wan from tasks t "
                            "join submissions s using (submission_id) order by seq").fetchall()

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
+from jixiao.settings import Settings
 from tests.conftest import CASES, place
 
 SEEDS = {
@@ -31,7 +32,7 @@ def warehouse(prefect_harness, tmp_path_factory):
     for case, rel in SEEDS.items():
         place(inbox, f"{case}.docx", rel)
     db = inbox.parent / "w.duckdb"
-    ingest(inbox=str(inbox), db=str(db), province="湖北省")
+    ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省"))
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()

@@ -22,6 +22,7 @@ import pytest
 
 import intake.read
 from flows.ingest import ingest
+from jixiao.settings import Settings
 from tests.conftest import REPO
 from testkit.docx_builder import C, Document, P, Table, build
 from testkit.hostile import (encrypted_docx, form_bytes, legacy_doc, legacy_wps, lie_about_size,
@@ -146,7 +147,7 @@ def hostile(prefect_harness, tmp_path_factory, trap, bomb):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(intake.read, "read_source", racing_reader)
         # workers=1: batches run in this process, where the racing reader is patched in
-        result = ingest(inbox=str(inbox), db=str(db), province="湖北省", batch_size=7, workers=1)
+        result = ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省", batch_size=7, workers=1))
     con = duckdb.connect(str(db), read_only=True)
     yield {"inbox": inbox, "db": db, "con": con, "result": result, "rewritten": rewritten}
     con.close()
@@ -230,7 +231,7 @@ def test_rerun_after_the_races_changes_nothing(hostile, tmp_path):
                     for v in ("files", "submissions", "funding", "indicators", "quality_issues", "city_rollup")}
 
     before = snap(db)
-    result = ingest(inbox=str(hostile["inbox"]), db=str(db), province="湖北省")
+    result = ingest(Settings(inbox=str(hostile["inbox"]), db=str(db), province="湖北省"))
     assert result["last_run"]["files_processed"] == 0  # nothing left unread or misrecorded
     assert snap(db) == before
 
@@ -305,13 +306,13 @@ def test_an_unreadable_file_is_accounted_for_and_read_once_it_can_be(prefect_har
     db = tmp_path / "w.duckdb"
     with monkeypatch.context() as mp:
         mp.setattr(intake.scan, "sha256_of", locked)
-        ingest(inbox=str(inbox), db=str(db), province="湖北省")
+        ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省"))
     with duckdb.connect(str(db), read_only=True) as con:
         files = _files(con)
     assert {p: (r["status"], r["reason"]) for p, r in files.items()} == {
         "2024/被占用.docx": ("ignored", "unreadable"), "2024/正常.docx": ("loaded", None)}
     assert "《被占用.docx》" in files["2024/被占用.docx"]["message"]
-    ingest(inbox=str(inbox), db=str(db), province="湖北省")  # readable again
+    ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省"))  # readable again
     with duckdb.connect(str(db), read_only=True) as con:
         assert {p: r["status"] for p, r in _files(con).items()} == {"2024/被占用.docx": "loaded",
                                                                    "2024/正常.docx": "loaded"}

@@ -13,6 +13,7 @@ import time
 import duckdb
 
 from flows.ingest import ingest
+from jixiao.settings import Settings
 from testkit.hostile import form_bytes
 
 READER = textwrap.dedent("""
@@ -73,7 +74,7 @@ def test_reader_process_during_runs_sees_only_completed_states(prefect_harness, 
                 path.write_bytes(form_bytes(f"{city}{bureau}", target=f"{10 * run + 1}人次"))
 
     add(0)
-    ingest(inbox=str(inbox), db=str(db), province="湖北省", batch_size=2)
+    ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省", batch_size=2))
     published = {_observe(db)}
     reader = subprocess.Popen([sys.executable, "-c", READER, str(db), str(out), str(stop)],
                               stderr=subprocess.PIPE, text=True)
@@ -83,7 +84,7 @@ def test_reader_process_during_runs_sees_only_completed_states(prefect_harness, 
             time.sleep(0.05)
         for run in range(1, 4):
             add(run)
-            ingest(inbox=str(inbox), db=str(db), province="湖北省", batch_size=2)
+            ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省", batch_size=2))
             published.add(_observe(db))
         seen = len(_lines(out))
         while len(_lines(out)) <= seen + 1:  # at least one full read after the last publish

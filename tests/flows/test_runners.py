@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from flows.ingest import configured, ingest
+from jixiao.settings import Settings
 from tests.conftest import SAMPLES
 from tests.flows.test_ingest import snapshot
 
@@ -19,13 +20,17 @@ def sample_inbox(tmp_path):
     return inbox
 
 
+def _settings(inbox, db, **kw) -> Settings:
+    return Settings(inbox=str(inbox), db=str(db), province="湖北省", batch_size=4, **kw)
+
+
 def _ingest(flow, inbox, db, **kw):
-    return flow(inbox=str(inbox), db=str(db), province="湖北省", batch_size=4, **kw)
+    return flow(_settings(inbox, db, **kw))
 
 
 def test_process_pool_matches_in_process(prefect_harness, sample_inbox, tmp_path):
     one = _ingest(ingest, sample_inbox, tmp_path / "one.duckdb", workers=1)
-    two = _ingest(configured("processes", 2), sample_inbox, tmp_path / "two.duckdb", workers=2)
+    two = _ingest(configured(Settings(workers=2)), sample_inbox, tmp_path / "two.duckdb", workers=2)
     assert one["files_by_status"] == two["files_by_status"]
     assert snapshot(tmp_path / "one.duckdb") == snapshot(tmp_path / "two.duckdb")
     with duckdb.connect(str(tmp_path / "two.duckdb"), read_only=True) as con:
@@ -37,7 +42,7 @@ def test_process_pool_matches_in_process(prefect_harness, sample_inbox, tmp_path
 @pytest.mark.parametrize("processes", [False, True], ids=["threads", "processes"])
 def test_dask_local_cluster_matches_default_runner(prefect_harness, sample_inbox, tmp_path, processes):
     default = _ingest(ingest, sample_inbox, tmp_path / "default.duckdb", workers=1)
-    flow = configured("dask", workers=2, dask_processes=processes)
+    flow = configured(Settings(runner="dask", workers=2), dask_processes=processes)
     dask = _ingest(flow, sample_inbox, tmp_path / "dask.duckdb", workers=2, runner="dask")
     assert dask["files_by_status"] == default["files_by_status"]
     assert snapshot(tmp_path / "dask.duckdb") == snapshot(tmp_path / "default.duckdb")

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
+from jixiao.settings import Settings
 from tests.flows.test_ingest import department_form
 from testkit.docx_builder import save
 from warehouse.registry import load_registry
@@ -30,7 +31,7 @@ def office(prefect_harness, tmp_path, inbox):
     save(department_form("湖北省财政厅", target="待定"), inbox / "2024" / "湖北省" / "财政厅.docx")
     save(department_form("大冶市教育局"), inbox / "2024" / "黄石市" / "大冶市教育局.docx")
     (inbox / "2024" / "鄂州市" / "鄂州市教育局 部门整体绩效目标表.docx").write_bytes(b"not a zip at all")
-    ingest(inbox=str(inbox), db=str(db), province="湖北省")
+    ingest(Settings(inbox=str(inbox), db=str(db), province="湖北省"))
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()

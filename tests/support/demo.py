@@ -15,9 +15,10 @@ REGISTRY = REPO / "samples" / "registry.csv"
 @functools.cache
 def demo_warehouse() -> Path:
     from flows.ingest import ingest
+    from jixiao.settings import Settings
     from warehouse.registry import load_registry
 
     db = Path(tempfile.mkdtemp(prefix="jixiao-demo-")) / "warehouse.duckdb"
     load_registry(db, REGISTRY)
-    ingest(inbox=str(SAMPLES), db=str(db), province="湖北省")
+    ingest(Settings(inbox=str(SAMPLES), db=str(db), province="湖北省"))
     return db

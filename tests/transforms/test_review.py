@@ -10,7 +10,8 @@ import pytest
 from testkit.docx_builder import save
 from testkit.forms import DepartmentForm, FundingLine, Ind, department_document
 from transforms.normalize import NormalizeOptions, SourceFile, normalize_batch
-from transforms.review import ReviewConfig, load_review_config
+from jixiao.settings import SettingsError, load_settings
+from transforms.review import ReviewConfig
 
 
 def lt(name, value):
@@ -195,25 +196,27 @@ def test_text_agreeing_with_grid_is_quiet(tmp_path):
 # -- config -----------------------------------------------------------------------------------
 
 def test_config_from_toml_env_and_options(tmp_path):
+    # the layering itself is tested in tests/jixiao/test_settings.py; here the review file's table
     toml = tmp_path / "review.toml"
     toml.write_text('[review]\nquantitative_share_min = 60\ncap_words = ["控制率"]\ndisabled = ["template_text"]\n',
                     encoding="utf-8")
-    cfg = load_review_config(toml, env={})
+    cfg = load_settings({"review_config": str(toml)}, env={}).review
     assert cfg == replace(ReviewConfig(), quantitative_share_min=60, cap_words=("控制率",), disabled=("template_text",))
-    assert load_review_config(env={"JIXIAO_REVIEW_CONFIG": str(toml), "JIXIAO_QUANTITATIVE_SHARE_MIN": "40"}
-                              ).quantitative_share_min == 40
-    assert load_review_config(toml, env={}, quantitative_share_min=70, rate_max_pct=None).quantitative_share_min == 70
-    assert load_review_config(env={}) == ReviewConfig()
+    assert load_settings(env={"JIXIAO_REVIEW_CONFIG": str(toml), "JIXIAO_QUANTITATIVE_SHARE_MIN": "40"}
+                         ).review.quantitative_share_min == 40
+    assert load_settings({"review_config": str(toml), "quantitative_share_min": 70, "rate_max_pct": None},
+                         env={}).review.quantitative_share_min == 70
+    assert load_settings(env={}).review == ReviewConfig()
     bad = tmp_path / "bad.toml"
     bad.write_text("[review]\nquantitative_share_minimum = 60\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown review settings"):
-        load_review_config(bad, env={})
+    with pytest.raises(SettingsError, match="unknown review setting"):
+        load_settings({"review_config": str(bad)}, env={})
 
 
 def test_shipped_sample_config_is_the_defaults():
     from tests.conftest import REPO
 
-    assert load_review_config(REPO / "samples" / "review.toml", env={}) == ReviewConfig()
+    assert load_settings({"review_config": str(REPO / "samples" / "review.toml")}, env={}).review == ReviewConfig()
 
 
 # -- text_grid_mismatch precision on planted problems (issue 13 item 10) -----------------------

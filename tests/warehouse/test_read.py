@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.demo import demo_warehouse
-from warehouse.read import file_outcomes, findings_by_check, format_summary, rollup_markdown, summary
+from warehouse.read import file_outcomes, findings_by_check, format_summary, problem_files, rollup_markdown, summary
 
 
 @pytest.fixture(scope="module")
@@ -34,3 +34,13 @@ def test_artifact_tables(db):
     md = rollup_markdown(db)
     assert "## 全省汇总 province_rollup" in md and "## 市州汇总 city_rollup" in md
     assert "| 2024 | 湖北省 | 鄂州市 |" in md and "应报" in md
+
+
+def test_problem_files_are_the_rejected_and_warned_capped_with_a_count(db):
+    every = file_outcomes(db)
+    problems = [r for r in every if r["status"] in ("rejected", "loaded_with_warnings")]
+    rows, rest = problem_files(db)
+    assert rest == 0 and sorted(r["path"] for r in rows) == sorted(r["path"] for r in problems)
+    assert [r["status"] for r in rows] == sorted((r["status"] for r in rows), key=lambda s: s != "rejected")
+    capped, rest = problem_files(db, limit=2)
+    assert len(capped) == 2 and rest == len(problems) - 2 and capped == rows[:2]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+import pandas as pd
+
 from jixiao.catalog import code, sentence
 from transforms.normalize.model import SourceFile
 from transforms.normalize.rows import FindingRow
@@ -31,3 +33,13 @@ def file_error(f: SourceFile, check: str, message: str, location: str = FILE_LOC
 
 def catalog_sentence(f: SourceFile, check: str, variant: str | None = None, **fields) -> str:
     return named(f.path, sentence(check, variant, **fields))
+
+
+def with_intake_findings(frames: dict, findings: pd.DataFrame) -> None:
+    """Add to a batch's raw_findings the path-level intake findings (non-UTF-8 name, future
+    mtime; intake.plan) of the contents this batch holds."""
+    if not len(findings) or "contents" not in frames:
+        return
+    mine = findings[findings["sha256"].isin(set(frames["contents"]["sha256"]))]
+    if len(mine):
+        frames["raw_findings"] = pd.concat([frames["raw_findings"], mine], ignore_index=True)
