@@ -407,10 +407,12 @@ class _Walker:
                 tcs.append((tc, tcpr, span, vmerge, hmerge))
             rows.append((tr, before, tcs))
         placed = None
+        lines = _grid_lines(grid_widths)
         if not grid_widths or (not any_span and _ragged(rows, len(grid_widths))):
             # WPS / LibreOffice / generated files: no w:tblGrid, or no w:gridSpan although rows
             # hold different numbers of cells: the grid comes from the cell widths
-            placed = _place_by_width(tbl, rows, grid_widths)
+            placed, by_width = _place_by_width(tbl, rows, grid_widths)
+            lines = by_width if placed is not None else lines
         cells: list[Cell] = []
         owner_above: dict[int, int] = {}
         n_rows = 0
@@ -441,8 +443,9 @@ class _Walker:
                 max_col = max(max_col, col)
             max_col = max(max_col, col)
             owner_above = owner_here
-        n_grid = len(grid_widths)
-        return Table(index, n_rows, max(max_col, n_grid if cells else 0), cells, parent)
+        n_cols = max(max_col, len(grid_widths) if cells else 0)
+        return Table(index, n_rows, n_cols, cells, parent,
+                     col_lines=lines if lines is not None and len(lines) == n_cols + 1 else None)
 
     def cell_text(self, tc, where, nested_out: list[Table]) -> str:
         paras: list[str] = []
@@ -472,10 +475,21 @@ def _ragged(rows, n_grid: int) -> bool:
     return len(counts) > 1 or (bool(counts) and counts != {n_grid})
 
 
-def _place_by_width(tbl, rows, grid_widths) -> list | None:
+def _grid_lines(grid_widths) -> list[float] | None:
+    """The x of each w:tblGrid line, from 0; None when a column has no width."""
+    if not grid_widths or None in grid_widths:
+        return None
+    lines, x = [0.0], 0.0
+    for w in grid_widths:
+        x += w
+        lines.append(x)
+    return lines
+
+
+def _place_by_width(tbl, rows, grid_widths) -> tuple[list | None, list[float] | None]:
     """(col, span) of every w:tc from the cell widths: the edges of all rows, snapped to the
-    w:tblGrid lines when there are any, else clustered into grid lines. None when a width is
-    missing (then cells are counted, as before)."""
+    w:tblGrid lines when there are any, else clustered into grid lines; and those lines.
+    (None, None) when a width is missing (then cells are counted, as before)."""
     tblpr = tbl.find(W_TBLPR)
     table_w = _measure(tblpr.find(W_TBLW)) if tblpr is not None else None
     if table_w is None and grid_widths and None not in grid_widths:
@@ -485,26 +499,23 @@ def _place_by_width(tbl, rows, grid_widths) -> list | None:
         trpr = tr.find(W_TRPR)
         x = _measure(trpr.find(W_WBEFORE), table_w) if trpr is not None and trpr.find(W_WBEFORE) is not None else 0.0
         if x is None:
-            return None
+            return None, None
         if before and grid_widths and None not in grid_widths and not x:
             x = float(sum(grid_widths[:before]))
         edges = [x]
         for tc, tcpr, *_ in tcs:
             w = _measure(tcpr.find(W_TCW), table_w) if tcpr is not None else None
             if w is None or w <= 0:
-                return None
+                return None, None
             x += w
             edges.append(x)
         edges_per_row.append(edges)
     widest = max((e[-1] for e in edges_per_row if e), default=0.0)
     if widest <= 0:
-        return None
+        return None, None
     tolerance = max(widest * 0.002, 8.0)  # writers round each cell's width on its own, to a few twips
     if grid_widths and None not in grid_widths:
-        lines, x = [0.0], 0.0
-        for w in grid_widths:
-            x += w
-            lines.append(x)
+        lines = _grid_lines(grid_widths)
     else:
         lines = []
         for x in sorted(x for e in edges_per_row for x in e):
@@ -525,7 +536,7 @@ def _place_by_width(tbl, rows, grid_widths) -> list | None:
             row.append((left, right - left))
             left = right
         placed.append(row)
-    return placed
+    return placed, lines
 
 
 def _children(el, tag):

@@ -31,6 +31,11 @@ class Table:
     parent: tuple[int, int, int] | None = None  # (table, row, col) of the cell holding a nested table
     kind: str = "table"
     origin: str | None = None  # the worksheet name, or "p1-2" for the pages of a PDF table
+    # x of each column line (n_cols + 1 of them, twips from the table's left edge) when the file
+    # states widths: a table continued after a page break may have fewer lines than the one it
+    # continues (no cell of its rows ends on a narrow column's edge), so columns are matched by
+    # position, not by index
+    col_lines: list[float] | None = None
     _grid: list[list[int]] | None = field(default=None, repr=False, compare=False)
 
     def grid(self) -> list[list[int]]:
@@ -82,7 +87,8 @@ class ExtractedDocument:
         # optional positions are written only when set, so a .docx dict stays as it was
         blocks = []
         for b in self.blocks:
-            d = {k: v for k, v in asdict(b).items() if k != "_grid" and not (k == "origin" and v is None)}
+            d = {k: v for k, v in asdict(b).items()
+                 if k != "_grid" and not (k in ("origin", "col_lines") and v is None)}
             if "cells" in d:
                 d["cells"] = [{k: v for k, v in c.items() if not (k == "ref" and v is None)} for c in d["cells"]]
             blocks.append(d)
@@ -98,5 +104,5 @@ class ExtractedDocument:
                 cells = [Cell(**c) for c in b["cells"]]
                 parent = tuple(b["parent"]) if b.get("parent") else None
                 blocks.append(Table(b["index"], b["n_rows"], b["n_cols"], cells, parent,
-                                    origin=b.get("origin")))
+                                    origin=b.get("origin"), col_lines=b.get("col_lines")))
         return cls(blocks=blocks, source=d.get("source", ""), source_format=d.get("source_format", "docx"))

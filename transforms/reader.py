@@ -47,6 +47,7 @@ class _FormState:
     # its rows (continued after a page break without a header) takes its columns and years
     grid: list | None = None
     grid_cols: int = 0
+    grid_lines: list | None = None  # its table's column lines (x in twips), when known
     grid_table: int = -1
     grid_paths: list | None = None  # its header labels per column
     grid_header: tuple[int, int] = (0, 0)  # (table, row) of its header
@@ -451,8 +452,9 @@ class _TableReader:
         self.state.horizon = segments[-1].horizon
         end = self._read_grid_rows(segments, last_header + 1, restating=continued)
         self.state.grid, self.state.grid_cols, self.state.grid_table = segments, t.n_cols, t.index
+        self.state.grid_lines = t.col_lines
         self.state.grid_paths, self.state.grid_header, self.state.grid_reported = paths, (t.index, r), set()
-        self._report_unnamed_columns(segments, paths, 0, last_header, end)
+        self._report_unnamed_columns(segments, paths, last_header, end)
         return end
 
     def _read_grid_rows(self, segments: list["_GridSegment"], row: int, restating: bool = False) -> int:
@@ -474,32 +476,48 @@ class _TableReader:
         """A table that starts with grid rows continues the last grid of the form (a page break
         without a repeated header): its rows take that grid's columns, years and labels."""
         t, state = self.t, self.state
-        shift = state.grid_cols - t.n_cols  # a continuation may lack the block-label column
-        if t.n_rows == 0 or shift < 0 or self._is_grid_header(0) or _starts_form(t):
+        if t.n_rows == 0 or self._is_grid_header(0) or _starts_form(t):
             return 0
-        segments, paths = state.grid, state.grid_paths or []
-        if shift:
-            paths = paths[shift:]
-            cols = [c for seg in segments for c in [*seg.role_col.values(), *(c for c, _ in seg.periods)]]
-            if min(cols) < shift:
+        # header column -> this table's column: by position when both tables state their widths
+        # (a WPS continuation whose rows never end on a narrow column has fewer columns, with
+        # the block-label column still first); else a narrower continuation lacks the left ones
+        to_here = _columns_by_position(state.grid_lines, t.col_lines)
+        if to_here is None:
+            shift = state.grid_cols - t.n_cols
+            if shift < 0:
                 return 0
-            segments = [_GridSegment({k: c - shift for k, c in seg.role_col.items()},
-                                     [(c - shift, p) for c, p in seg.value_cols], seg.labels, seg.horizon,
-                                     [(c - shift, p) for c, p in seg.periods], seg.carried) for seg in segments]
+            to_here = {c: c - shift for c in range(shift, state.grid_cols)}
+        segments = []
+        for seg in state.grid:
+            used = [*seg.role_col.values(), *(c for c, _ in seg.value_cols), *(c for c, _ in seg.periods)]
+            if any(c not in to_here for c in used):
+                return 0
+            segments.append(_GridSegment({k: to_here[c] for k, c in seg.role_col.items()},
+                                         [(to_here[c], p) for c, p in seg.value_cols], seg.labels, seg.horizon,
+                                         [(to_here[c], p) for c, p in seg.periods], seg.carried))
+        to_header: dict[int, int] = {}
+        for c, here in sorted(to_here.items()):
+            to_header.setdefault(here, c)
+        header_paths = state.grid_paths or []
+        paths = [header_paths[to_header[c]] if to_header.get(c, len(header_paths)) < len(header_paths) else []
+                 for c in range(t.n_cols)]
         name_cell = t.at(0, segments[0].role_col["name"])
         value_cell = t.at(0, segments[0].periods[0][0])
         if name_cell is None or name_cell is value_cell or V.field_of(name_cell.text):
             return 0
         end = self._read_grid_rows(segments, 0, restating=True)
         if end:
-            self._report_unnamed_columns(segments, paths, shift, -1, end)
+            self._report_unnamed_columns(segments, paths, -1, end, to_header)
             state.grid_table = t.index
         return end
 
-    def _report_unnamed_columns(self, segments, paths, shift: int, last_header: int, end: int) -> None:
+    def _report_unnamed_columns(self, segments, paths, last_header: int, end: int,
+                                to_header: dict[int, int] | None = None) -> None:
         """A grid column the reader cannot name is reported, never loaded: once per column with
-        a header, and once per filled cell that sits under no header at all."""
+        a header, and once per filled cell that sits under no header at all. to_header: this
+        table's column -> the header table's column (a continued grid)."""
         t = self.t
+        to_header = to_header or {}
         named = {c for seg in segments for c in seg.role_col.values()} | {
             c for seg in segments for c, _ in seg.periods}
         # columns of the header the roles did not take ("other": 备注, 指标解释 …) are named too
@@ -517,11 +535,12 @@ class _TableReader:
                     continue  # the block label left of the grid (年度绩效指标), merged down
                 header = paths[cell.col] if cell.col < len(paths) else []
                 if header:
-                    if cell.col + shift in self.state.grid_reported:
+                    column = to_header.get(cell.col, cell.col)
+                    if column in self.state.grid_reported:
                         continue
-                    self.state.grid_reported.add(cell.col + shift)
+                    self.state.grid_reported.add(column)
                     label = "/".join(dict.fromkeys(header))
-                    where = f"表{header_table + 1} 第{header_row + 1}行 第{cell.col + shift + 1}列"
+                    where = f"表{header_table + 1} 第{header_row + 1}行 第{column + 1}列"
                     self.form.findings.append(finding("column_unrecognized", where, where=where, label=label))
                 else:
                     where = f"表{t.index + 1} 第{row + 1}行 第{cell.col + 1}列"
@@ -678,6 +697,31 @@ class _TableReader:
                     path.append(key)
             paths.append(path)
         return paths
+
+
+def _columns_by_position(header_lines: list | None, lines: list | None) -> dict[int, int] | None:
+    """Each column of the header's table -> the column of this table under its middle, when
+    both tables state their column lines and this table's lines are lines of the header's
+    (aligned at the left, or shifted by whole columns). None when the geometry does not fit."""
+    if not header_lines or not lines or len(header_lines) < 2 or len(lines) < 2:
+        return None
+    tolerance = max(header_lines[-1] * 0.002, 8.0)  # writers round each width on its own
+
+    def misfit(offset: float) -> float:
+        return max(min(abs(x + offset - h) for h in header_lines) for x in lines)
+
+    offsets = sorted({0.0, header_lines[-1] - lines[-1], *(h - lines[0] for h in header_lines)},
+                     key=lambda o: (misfit(o), abs(o)))
+    offset = offsets[0]
+    if misfit(offset) > tolerance:
+        return None
+    out: dict[int, int] = {}
+    for c in range(len(header_lines) - 1):
+        middle = (header_lines[c] + header_lines[c + 1]) / 2 - offset
+        here = next((j for j in range(len(lines) - 1) if lines[j] <= middle < lines[j + 1]), None)
+        if here is not None:
+            out[c] = here
+    return out
 
 
 def _distinct(cells) -> list[Cell]:

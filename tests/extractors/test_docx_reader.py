@@ -250,6 +250,17 @@ def test_without_tblgrid_and_gridspan_the_grid_comes_from_cell_widths():
     assert t.at(2, 4).text == "1036.06万元"
 
 
+@pytest.mark.parametrize("writer", ["word", "wps", "wps_grid"])
+def test_a_table_records_its_column_lines(writer):
+    # the reader matches a continued grid's columns by these, not by index
+    t = read_docx_bytes(rewrite(build(_form_doc()), writer, seed=1)).tables[0]
+    assert t.col_lines == [0, 1000, 1800, 3000, 3060, 3960]
+    rows_only = Document([Table([1000, 800, 1200, 60, 900], [[C("产出"), C("质量"), C("合格率"), C("≥95%", colspan=2)]])])
+    t = read_docx_bytes(rewrite(build(rows_only), "wps", seed=1)).tables[0]
+    # no cell ends on the sliver: four columns, and their lines say where they are
+    assert (t.n_cols, t.col_lines) == (4, [0, 1000, 1800, 3000, 3960])
+
+
 def _with_body(inner: str) -> bytes:
     good = build(Document([P("x")]))
     xml = zipfile.ZipFile(io.BytesIO(good)).read("word/document.xml").decode()

@@ -3,7 +3,9 @@ header wording, fields outside the table, placeholders, money units."""
 from __future__ import annotations
 
 from extractors.docx_reader import read_docx_bytes
-from testkit.docx_builder import Break, C, Document, P, Para, Table, build
+import pytest
+
+from testkit.docx_builder import Break, C, Document, P, Para, Table, build, rewrite
 from transforms.reader import read_forms
 
 W = 1000
@@ -28,6 +30,40 @@ def test_a_grid_continued_without_its_header_takes_the_first_tables_columns_and_
     got = [(i.level1, i.level2, i.name, i.value_raw) for i in form.indicators]
     assert got == [("产出指标", "数量指标", "a", "1"), ("产出指标", "数量指标", "b", "2"),
                    ("产出指标", "数量指标", "c", "3"), ("产出指标", "质量指标", "d", "95%")]
+    assert not form.findings
+
+
+@pytest.mark.parametrize("writer", ["word", "wps"])
+def test_a_continuation_with_fewer_columns_keeps_the_first_tables_columns(writer):
+    # The round-trip misread (18 values read where 16 were written): a WPS file has no
+    # w:tblGrid, so a continuation table whose rows never end on the narrow column beside the
+    # values (the Hubei template's sliver) has one column fewer. It still has the block-label
+    # column first: its columns are matched by position, never by shifting them all one left.
+    widths = [900, 1000, 1000, 1000, 60, 1000]
+    first = Table(widths, [_dept() + [C("", colspan=2)],
+                           [C("年度绩效指标", rowspan=3), *HEAD[:3], C(""), C("指标值")],
+                           [C("产出指标", rowspan=2), C("数量指标", rowspan=2), C("a"), C("1", colspan=2)],
+                           [C("b"), C("2", colspan=2)]])
+    second = Table(widths, [[C("年度绩效指标", rowspan=2), C("效益指标"), C("社会效益指标"), C("c"), C("3", colspan=2)],
+                            [C("满意度指标"), C("服务对象满意度指标"), C("d"), C("95%", colspan=2)]])
+    data = rewrite(build(Document([P("部门整体绩效目标表"), first, P(""), second])), writer, seed=3)
+    doc = read_docx_bytes(data)
+    assert [t.n_cols for t in doc.tables] == ([6, 5] if writer == "wps" else [6, 6])
+    (form,) = read_forms(doc)
+    got = [(i.level1, i.level2, i.name, i.value_raw) for i in form.indicators]
+    assert got == [("产出指标", "数量指标", "a", "1"), ("产出指标", "数量指标", "b", "2"),
+                   ("效益指标", "社会效益指标", "c", "3"), ("满意度指标", "服务对象满意度指标", "d", "95%")]
+    assert not form.findings
+
+
+def test_a_continuation_without_the_block_label_column_is_matched_by_position():
+    # the other way a continuation is narrower: it lacks the left column (its lines are the
+    # first table's, shifted by that column's width)
+    first = Table([900, W, W, W, W], [_dept() + [C("")], [C("年度绩效指标", rowspan=2), *HEAD],
+                                     [C("产出指标"), C("数量指标"), C("a"), C("1")]])
+    second = Table([W] * 4, [[C("效益指标"), C("社会效益指标"), C("c"), C("3")]])
+    (form,) = _forms([first, P(""), second])
+    assert [(i.level1, i.name, i.value_raw) for i in form.indicators] == [("产出指标", "a", "1"), ("效益指标", "c", "3")]
     assert not form.findings
 
 
