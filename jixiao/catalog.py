@@ -116,13 +116,13 @@ _CODES: list[Code] = [
     # -- check: completeness and funding arithmetic (transforms/checks.py)
     _c("header_field_missing", "check", "warning", "表头未填写", "表头“{label}”未填写，请补充。"),
     _c("funding_sum_mismatch", "check", "warning", "资金合计不符",
-       "{year}年{direction}各项之和（{listed}={sum:.2f}万元）与合计{total:g}万元不符。"),
+       "{year}年{direction}各项之和（{listed}={sum}万元）与合计{total}万元不符。"),
     _c("funding_share_mismatch", "check", "warning", "资金占比计算不符",
-       "{year}年“{category}”占比填写{share:g}%，按金额{value:g}/{total:g}计算应为{expected:.2f}%。"),
+       "{year}年“{category}”占比填写{share}%，按金额{value}/{total}计算应为{expected:.2f}%。"),
     _c("funding_share_sum", "check", "warning", "资金占比之和不等于100%",
-       "{year}年{direction}各项占比之和为{sum:g}%，不等于100%。"),
+       "{year}年{direction}各项占比之和为{sum}%，不等于100%。"),
     _c("funding_income_expenditure_mismatch", "check", "warning", "收入合计与支出合计不等",
-       "{year}年收入合计{income:g}万元与支出合计{spend:g}万元不相等。"),
+       "{year}年收入合计{income}万元与支出合计{spend}万元不相等。"),
     # -- review: plausibility of the indicator values (transforms/review.py); {who} = 【部门“项目”】
     _c("quantitative_share_low", "review", "warning", "量化指标占比偏低",
        "{who}量化指标占比{share:.1f}%（{numeric}/{total}，其中{parts}），"

@@ -39,6 +39,15 @@ DEPARTMENTS = [
     ("仙桃市卫生健康委员会", Region("湖北省", "仙桃市", None, "city", "429004")),
     ("湖北省财政厅", Region("湖北省", None, None, "province", "420000")),
     ("湖北省交通运输厅", Region("湖北省", None, None, "province", "420000")),
+    # issue 13 item 8: the budget system is national (直辖市 districts, city districts, autonomous
+    # prefectures by abbreviation, province-administered cities, other provinces' departments)
+    ("北京市朝阳区财政局", Region("北京市", "北京市", "朝阳区", "county", "110105")),
+    ("成都市武侯区教育局", Region("四川省", "成都市", "武侯区", "county", "510107")),
+    ("恩施州民族宗教事务委员会", Region("湖北省", "恩施土家族苗族自治州", None, "city", "422800")),
+    ("恩施市财政局", Region("湖北省", "恩施土家族苗族自治州", "恩施市", "county", "422801")),
+    ("潜江市财政局", Region("湖北省", "潜江市", None, "city", "429005")),
+    ("广东省财政厅", Region("广东省", None, None, "province", "440000")),
+    ("上海市浦东新区卫生健康委员会", Region("上海市", "上海市", "浦东新区", "county", "310115")),
 ]
 
 NATIONAL_LEVELS = {

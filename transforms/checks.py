@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from transforms.records import Finding, FormRecord, finding
+from transforms.text import plain_number
 from transforms.values import parse_value
 from transforms.years import fiscal_year
 
@@ -66,24 +67,25 @@ def _funding_arithmetic(form: FormRecord, budget_year: int) -> list[Finding]:
         direction, year = key
         parts = items.get(key, [])
         if parts and abs(sum(v for _, v, _ in parts) - total) > SUM_TOLERANCE_WAN:
-            listed = "+".join(f"{c}{v:g}" for c, v, _ in parts)
+            listed = "+".join(f"{c}{plain_number(v)}" for c, v, _ in parts)
             out.append(finding("funding_sum_mismatch", where, year=year, direction=DIRECTION_ZH[direction],
-                               listed=listed, sum=sum(v for _, v, _ in parts), total=total))
+                               listed=listed, sum=plain_number(sum(v for _, v, _ in parts)), total=plain_number(total)))
         for category, value, cell, share in shares.get(key, []):
             if total:
                 expected = value / total * 100
                 if abs(expected - share) > SHARE_TOLERANCE_PCT + _precision(share):
-                    out.append(finding("funding_share_mismatch", cell, year=year, category=category, share=share,
-                                       value=value, total=total, expected=expected))
+                    out.append(finding("funding_share_mismatch", cell, year=year, category=category,
+                                       share=plain_number(share), value=plain_number(value),
+                                       total=plain_number(total), expected=expected))
         written = [s for _, _, _, s in shares.get(key, [])]
         if written and abs(sum(written) - 100) > SHARE_TOLERANCE_PCT * len(written) + 0.01:
             out.append(finding("funding_share_sum", where, year=year, direction=DIRECTION_ZH[direction],
-                               sum=sum(written)))
+                               sum=plain_number(sum(written))))
     for year in sorted({y for _, y in totals}):
         income, spend = totals.get(("income", year)), totals.get(("expenditure", year))
         if income and spend and abs(income[0] - spend[0]) > SUM_TOLERANCE_WAN:
-            out.append(finding("funding_income_expenditure_mismatch", spend[1], year=year, income=income[0],
-                               spend=spend[0]))
+            out.append(finding("funding_income_expenditure_mismatch", spend[1], year=year,
+                               income=plain_number(income[0]), spend=plain_number(spend[0])))
     return out
 
 

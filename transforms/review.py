@@ -42,7 +42,7 @@ from jixiao.catalog import CATALOG
 from jixiao.settings import DEFAULT_CAP_WORDS, DEFAULT_GROWTH_WORDS, ReviewConfig  # noqa: F401 - re-exported
 from transforms import quantities
 from transforms.records import Finding, FormRecord, finding
-from transforms.text import clean_label
+from transforms.text import clean_label, plain_number
 from transforms.values import KNOWN_UNITS, normalize_value, parse_value
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def _year_label(row: IndicatorRow) -> str:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    return plain_number(x)
 
 
 def direction(name: str, comparator: str | None, unit: str | None, cfg: ReviewConfig) -> str | None:

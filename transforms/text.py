@@ -32,3 +32,11 @@ def clean_text(s: str | None) -> str:
         return ""
     lines = (_EDGE_RE.sub("", line) for line in BOOKMARK_RE.sub("", str(s)).splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def plain_number(x: float) -> str:
+    """A number as a clerk writes it in a sentence: every digit, no exponent, no trailing zeros
+    (265151500, 1036.06, 0.5); ``:g`` would say 2.65139e+08 and drop digits. Rounded to the
+    4 decimal places that amounts are stored with (DECIMAL(18,4))."""
+    text = f"{round(float(x), 4):.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text

@@ -64,7 +64,7 @@ def test_sum_mismatch_message_names_year_and_numbers(tmp_path):
     findings = _findings(tmp_path, income=("60", "30", "100"), income_share=("60%", "30%", "100%"),
                          spend=("60", "30", "90"), spend_share=("66.67%", "33.33%", "100%"))
     (msg,) = findings.loc[findings["check"].eq("funding_sum_mismatch"), "message"]
-    assert "2024年收入" in msg and "90.00" in msg and "100" in msg
+    assert "2024年收入" in msg and "=90万元" in msg and "合计100万元" in msg
     (msg,) = findings.loc[findings["check"].eq("funding_income_expenditure_mismatch"), "message"]
     assert "收入合计100万元" in msg and "支出合计90万元" in msg
 
@@ -73,3 +73,11 @@ def test_year_disagreement_between_document_and_path_is_a_warning(tmp_path):
     findings = _findings(tmp_path, rel="2023/鄂州市/表.docx")  # history 2022年/2023年 make 2024
     (msg,) = findings.loc[findings["check"].eq("year_conflict"), "message"]
     assert "2024" in msg and "2023" in msg
+
+
+def test_large_amounts_are_written_out_in_the_sentence(tmp_path):
+    # amounts in 元 reach the hundreds of millions: :g would say 2.65139e+08 and drop digits
+    findings = _findings(tmp_path, income=("265139012", "30", "300000000"), income_share=("", "", ""),
+                         spend=("265139012", "30", "300000000"), spend_share=("", "", ""))
+    messages = " ".join(findings["message"])
+    assert "265139012" in messages and "300000000" in messages and "e+" not in messages

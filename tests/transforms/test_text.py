@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.text import clean_label, clean_text
+from transforms.text import clean_label, clean_text, plain_number
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,9 @@ def test_clean_label(raw, expected):
 )
 def test_clean_text(raw, expected):
     assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize("x,text", [(265139012.0, "265139012"), (1036.06, "1036.06"), (0.5, "0.5"), (100.0, "100"),
+                                    (1e9, "1000000000"), (0.00004, "0"), (-0.0, "0"), (12.34567, "12.3457")])
+def test_plain_number_writes_every_digit(x, text):
+    assert plain_number(x) == text
