@@ -21,7 +21,11 @@ DEFAULT_TOML = "jixiao.toml"
 RUNNERS = ("processes", "dask")
 
 DEFAULT_CAP_WORDS = ("变动率", "调整率", "结余率", "结转率", "误差率", "投诉率", "控制率", "差错率",
-                     "事故率", "超支率", "偏差率", "失误率", "发生率", "不合格率", "违规率", "空置率")
+                     "事故率", "超支率", "偏差率", "失误率", "发生率", "不合格率", "违规率", "空置率",
+                     "发病率", "死亡率", "感染率", "辍学率", "流失率", "发案率", "失业率", "返贫率", "故障率")
+# Names of time limits: their direction cannot be told from the value (a shorter 办结时限 is better,
+# a longer 服务时长 may be), so the prior-year and long-term checks leave them alone.
+DEFAULT_TIME_WORDS = ("时限", "时长", "用时", "耗时", "周期", "办结时间", "响应时间")
 DEFAULT_GROWTH_WORDS = ("增长", "增速", "增幅", "增加率", "变动", "变化", "涨幅", "提高率", "提升率",
                         "同比", "环比", "上升率")
 
@@ -34,6 +38,7 @@ class ReviewConfig:
     rate_max_pct: float = 100.0
     cap_words: tuple[str, ...] = DEFAULT_CAP_WORDS
     growth_words: tuple[str, ...] = DEFAULT_GROWTH_WORDS
+    time_words: tuple[str, ...] = DEFAULT_TIME_WORDS
     disabled: tuple[str, ...] = ()  # check codes to skip
 
     def enabled(self, check: str) -> bool:

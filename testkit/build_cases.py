@@ -7,11 +7,12 @@ Writes
 * tests/cases/seed_003_project_hubei.docx + .expected.json      (from seed_forms.SEED_003)
 * tests/cases/national_department.docx + .expected.json      (make_samples.EZHOU_FINANCE_NATIONAL)
 * tests/cases/national_project.docx + .expected.json         (make_samples.TEACHER_TRAINING)
+* tests/cases/reader_*.docx + .expected.json  (reader_cases.READER_CASES, issue 13's classes)
 * samples/inbox/**  and tests/cases/sample_inbox.expected.json  (make_samples.py)
 
 Output is deterministic: re-running rewrites nothing when the sources did not change.
 The seed text extractions live next to the cases (tests/cases/*.seed.txt) so that
-tests/support/test_builder.py can check the rebuilt .docx renders back to them.
+tests/testkit/test_builder.py can check the rebuilt .docx renders back to them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import make_samples, seed_forms
+from .reader_cases import READER_CASES
 from .docx_builder import save
 from .forms import (department_document, expected_department, expected_national_department,
                     expected_national_project, expected_project, national_department_document,
@@ -59,6 +61,13 @@ def build_seed_cases(cases: Path = CASES) -> list:
         save(doc(), cases / f"{stem}.docx")
         make_samples.write_json(cases / f"{stem}.expected.json", expected())
         written += [cases / f"{stem}.docx", cases / f"{stem}.expected.json"]
+    for stem, (data, expected) in READER_CASES.items():
+        path = cases / f"{stem}.docx"
+        body = data()
+        if not path.exists() or path.read_bytes() != body:
+            path.write_bytes(body)
+        make_samples.write_json(cases / f"{stem}.expected.json", expected())
+        written += [path, cases / f"{stem}.expected.json"]
     return written
 
 

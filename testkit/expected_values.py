@@ -113,7 +113,7 @@ VALUES: dict = {
     "优秀": QUAL,
 }
 
-# Values that only the sample inbox uses (samples/inbox, tests/support/make_samples.py).
+# Values that only the sample inbox uses (samples/inbox, testkit/make_samples.py).
 VALUES.update({
     # quantities
     "1%": Q(1, "%"),
@@ -230,6 +230,17 @@ VALUES.update({
     "≧95%": Q(95, "%", ">="),
 })
 
+# The hand-checked reader cases (testkit/reader_cases.py): the history columns and the bare
+# 指标值 cells of budget-system exports (their unit and comparator come from other columns).
+VALUES.update({
+    "120": Q(120), "360": Q(360), "2.5": Q(2.5), "3": Q(3), "6": Q(6), "85": Q(85),
+    "30项": Q(30, "项"), "45个": Q(45, "个"), "50个": Q(50, "个"), "4天": Q(4, "天"), "5天": Q(5, "天"),
+    "5个工作日": Q(5, "个工作日"), "4次/月": Q(4, "次/月"), "97.20%": Q(97.2, "%"), "98.00%": Q(98, "%"),
+    "3.4例/10万人": Q(3.4, "例/10万人"), "3.5例/10万人": Q(3.5, "例/10万人"), "≥800人次": Q(800, "人次", ">="),
+    "2024年底前": QUAL, "2025年底前": QUAL, "2024年9月": QUAL, "2025年9月": QUAL, "12月31日前": QUAL,
+    "持续提升": QUAL,
+})
+
 
 def value_key(raw) -> str:
     from .docx_builder import text_of
@@ -242,5 +253,5 @@ def parse_value(raw):
     key = value_key(raw)
     if key not in VALUES:
         raise KeyError(f"no hand-written expected parse for value {key!r} (raw {raw!r}); add it to "
-                       "tests/support/expected_values.py")
+                       "testkit/expected_values.py")
     return VALUES[key]

@@ -4,7 +4,7 @@ Transcribed from the seed text extractions, keeping their quirks: U+3000 / U+00A
 padding, ``合 \\u00a0计``, labels broken over two paragraphs (``运行\\n成本``), the
 _GoBack bookmark, the empty paragraphs around 基本相符, 履职效能 re-emitted in the
 long-term grid, 产出 repeated at 年度目标03, the empty cells and the lone ``次``.
-tests/support/test_builder.py checks that the rebuilt .docx renders back to the seed text.
+tests/testkit/test_builder.py checks that the rebuilt .docx renders back to the seed text.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ _UNIT_SCALE = {
     "万": ("money?", 1e4), "亿": ("money?", 1e8),
     "%": ("pct", 1.0), "‰": ("pct", 0.1), "百分点": ("pct", 1.0), "个百分点": ("pct", 1.0),
 }
-_TIME_UNITS = frozenset("年 月 天 日 周 小时 分钟".split())
+_TIME_UNITS = frozenset("年 月 个月 天 日 工作日 个工作日 周 小时 分钟".split())
 
 
 def _scale(unit: str | None) -> tuple[str | None, float]:
@@ -116,16 +116,18 @@ def _fmt(x: float) -> str:
     return plain_number(x)
 
 
-def direction(name: str, comparator: str | None, unit: str | None, cfg: ReviewConfig) -> str | None:
+def direction(name: str, comparator: str | None, unit: str | None, cfg: ReviewConfig,
+              is_range: bool = False) -> str | None:
     """'higher' (more is better), 'lower' (a cap) or None (cannot tell: time limits).
-    An explicit comparator on the target wins: ≤/< is a cap, ≥/> a floor."""
+    An explicit comparator on the target wins: ≤/< is a cap, ≥/> a floor. A range's '>=' is
+    its lower bound, not a statement of direction (2-5个工作日 is not a floor)."""
     if comparator in ("<=", "<"):
         return "lower"
-    if comparator in (">=", ">"):
+    if comparator in (">=", ">") and not is_range:
         return "higher"
     if any(w in name for w in cfg.cap_words):
         return "lower"
-    if unit in _TIME_UNITS:
+    if unit in _TIME_UNITS or any(w in name for w in cfg.time_words):
         return None
     return "higher"
 
@@ -250,7 +252,7 @@ def _target_below_prior(form, rows, budget_year, cfg, who):
         pair = comparable(target, prior)
         if pair is None:
             continue
-        way = direction(target.name, target.comparator, target.value_unit, cfg)
+        way = direction(target.name, target.comparator, target.value_unit, cfg, target.value_num_max is not None)
         t_lo, p = pair
         scale = t_lo / target.value_num if target.value_num else 1.0
         if way == "higher" and t_lo < p:
@@ -272,7 +274,7 @@ def _long_term_below_annual(form, rows, budget_year, cfg, who):
     for lt in rows:
         if lt.horizon != "long_term" or not _quant(lt) or not annual.get(_key(lt.name)):
             continue
-        way = direction(lt.name, lt.comparator, lt.value_unit, cfg)
+        way = direction(lt.name, lt.comparator, lt.value_unit, cfg, lt.value_num_max is not None)
         worst = None
         for a in annual[_key(lt.name)]:
             pair = comparable(lt, a)

@@ -1,5 +1,5 @@
 """Golden test of the national templates: one .docx per layout (tests/cases/national_*.docx,
-rebuilt by tests/support/build_cases.py) ingested through the flow, every view row compared
+rebuilt by testkit/build_cases.py) ingested through the flow, every view row compared
 with its expected file — tasks and the 金额合计 funding lines included."""
 from __future__ import annotations
 

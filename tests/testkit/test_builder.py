@@ -14,6 +14,7 @@ import pytest
 
 from testkit import make_samples
 from testkit.build_cases import GOLDEN_CASES, SEED_CASES
+from testkit.reader_cases import READER_CASES
 from testkit.docx_builder import C, Content, Document, Table, build, content, inserted, in_sdt, with_bookmark
 from testkit.docx_text import W, document_xml, extract_text, grid_cols, table_cells, top_tables
 
@@ -515,3 +516,12 @@ def test_sample_expected_file():
         assert str(s["budget_year"]) == path.split("/")[0]
     xt = [s for s in exp["submissions"] if s["submission"]["city"] == "仙桃市"][0]
     assert [f["amount_wan"] for f in xt["funding"][:3]] == [8645.23, 7921.56, 8312.745]  # 元 -> 万元
+
+
+@pytest.mark.parametrize("stem", sorted(READER_CASES))
+def test_reader_cases_are_up_to_date(stem):
+    data, expected = READER_CASES[stem]
+    assert data() == data(), "deterministic"
+    assert (CASES / f"{stem}.docx").read_bytes() == data(), "rerun: python -m testkit.build_cases"
+    on_disk = json.loads((CASES / f"{stem}.expected.json").read_text(encoding="utf-8"))
+    assert on_disk == json.loads(json.dumps(expected(), ensure_ascii=False)), "rerun build_cases"

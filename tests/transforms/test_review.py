@@ -107,6 +107,22 @@ def test_explicit_comparator_overrides_the_name(tmp_path):
     assert len(findings(tmp_path, floor, check="target_below_prior")) == 1
 
 
+def test_ranges_time_limits_and_morbidity_rates_are_not_read_as_floors(tmp_path):
+    # a range's lower bound is not a floor; 时限 / a unit of working days has no direction;
+    # a 发病率 is a cap (all three were false findings on tests/cases/reader_enshi_department_values)
+    quiet = form(annual=[an("审批办结时限", ("5个工作日", "5个工作日", "2-5个工作日")),
+                         an("受理周期", ("10天", "10天", "7天")),
+                         an("少数民族群众发病率", ("3.5例/10万人", "3.4例/10万人", "3.2例/10万人"))])
+    assert findings(tmp_path, quiet, check="target_below_prior") == []
+    # a range below last year's value is still a lower target when the name says more is better
+    lower = form(annual=[an("预算执行率", ("96%", "97%", "85%-90%"))])
+    assert len(findings(tmp_path, lower, check="target_below_prior")) == 1
+    # and a rising morbidity cap is reported as a loosened cap
+    (hit,) = findings(tmp_path, form(annual=[an("传染病发病率", ("3例/10万人", "3例/10万人", "4例/10万人"))]),
+                      check="target_below_prior")
+    assert "控制类" in hit["message"]
+
+
 # -- long_term_below_annual -------------------------------------------------------------------
 
 def test_long_term_below_annual(tmp_path):
