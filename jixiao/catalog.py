@@ -158,6 +158,10 @@ _CODES: list[Code] = [
        "已入库（{forms} 张表），有 {warnings} 条警告，详见 quality_issues。"),
     _c("file_review_findings", "publish", "info", "有审核意见",
        "另有 {findings} 条审核意见（目标值等内容方面，不影响入库）。"),
+    # -- load: the warehouse itself (run_stats key `foreign_wal`, shown by `jixiao summary`)
+    _c("foreign_wal", "load", "warning", "仓库被其他程序写入",
+       "仓库文件旁有其他程序以读写方式写入的日志（{who}），这些写入未被保留，已移到 {aside}；"
+       "请勿以读写方式连接已发布的仓库，需要写入时请先复制一份。"),
     # -- normalize: cells of an indicator grid the reader could not place (transforms/reader.py)
     _c("column_unrecognized", "normalize", "warning", "栏目无法识别",
        "{where}的栏目“{label}”不是可识别的绩效指标栏目，该列内容未入库，请核对表格栏目。"),

@@ -1,6 +1,6 @@
 """Render a .docx body in the plain-text format of the seed extractions (test helper).
 
-Format (see /work/shared/DOMAIN.md): a paragraph is its text + '\\n'; a table is its
+Format (the one the seed text extractions in tests/cases/*.seed.txt use): a paragraph is its text + '\\n'; a table is its
 rows joined by '\\n' (so each row after the first starts after a blank line); a row is
 ``'\\t' + cell text + '\\n'`` per ``w:tc``; a cell's text is its paragraphs joined by
 '\\n'; a vMerge continuation cell is therefore an empty cell, a gridSpan cell appears

@@ -1,4 +1,4 @@
-"""The two seed forms (/work/shared/seeds/000_… and 003_…) as content-model data.
+"""The two seed forms (tests/cases/seed_000_*.seed.txt and seed_003_*.seed.txt) as content-model data.
 
 Transcribed from the seed text extractions, keeping their quirks: U+3000 / U+00A0
 padding, ``合 \\u00a0计``, labels broken over two paragraphs (``运行\\n成本``), the

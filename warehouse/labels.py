@@ -41,9 +41,10 @@ CHECK_ZH = {c.code: c.name_zh for c in CATALOG.values()}  # one home: jixiao/cat
 
 FILE_STATUS_ZH = {"loaded": "已入库", "loaded_with_warnings": "已入库（有警告）", "superseded": "已被新版本取代",
                   "duplicate": "重复文件", "rejected": "退回", "ignored": "忽略"}
-# as the submission_status view's own status_zh column says them (warehouse/models/intermediate/int_submission_status.sql)
+# exactly as the submission_status view's own status_zh column says them (the CASE in
+# warehouse/models/intermediate/int_submission_status.sql; tests/warehouse/test_labels.py keeps both equal)
 SUBMISSION_STATUS_ZH = {"submitted": "已报送", "with_findings": "已报送（有审核问题）", "partial": "部分报送",
-                        "missing": "未报送", "not_in_registry": "名单外"}
+                        "rejected": "被退回", "missing": "未报送", "not_in_registry": "名单外报送"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 CODE_ZH: dict[str, dict[str, str]] = {

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import duckdb
 
+from jixiao import catalog
+
 log = logging.getLogger(__name__)
 
 #: the storage format of the published file: DuckDB 1.0 and later open it (issue 11; every public
@@ -221,7 +223,7 @@ def set_aside_foreign_wal(db_path: Path) -> str | None:
         os.replace(path, aside)
     except FileNotFoundError:  # its writer checkpointed and removed it meanwhile
         return None
-    sentence = (f"仓库文件旁有其他程序以读写方式写入的日志（{who}），这些写入未被保留，已移到 {aside.name} / "
+    sentence = (catalog.sentence("foreign_wal", who=who, aside=aside.name) + " / "
                 f"a read-write connection wrote to the published warehouse ({who}); its writes were not kept "
                 f"(WAL set aside as {aside.name})")
     log.warning("%s", sentence)

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from jixiao.catalog import name_zh
+from warehouse.labels import SUBMISSION_STATUS_ZH
 
 FILE_STATUSES = ("loaded", "loaded_with_warnings", "superseded", "duplicate", "rejected", "ignored")
 
@@ -47,6 +48,11 @@ def summary(db_path: str | Path) -> dict:
         ).fetchall()]
         findings_by_check = findings_table(con)
         status = status_counts(con)
+        # warnings about the warehouse itself, kept by the last completed run (issue 12.7)
+        warehouse_warnings = [] if last is None else [
+            {"code": k, "message": t} for k, t in con.execute(
+                "SELECT key, text FROM raw.run_stats WHERE run_id = ? AND key = 'foreign_wal' ORDER BY text",
+                [last[0]]).fetchall()]
     last_run = None
     if last is not None:
         keys = ("run_id", "started_at", "finished_at", "inbox", "files_seen", "files_processed",
@@ -67,6 +73,7 @@ def summary(db_path: str | Path) -> dict:
         "last_run": last_run,
         "findings_by_check": {r["check"]: r["findings"] for r in findings_by_check},
         "submission_status": status,
+        "warehouse_warnings": warehouse_warnings,
     }
 
 
@@ -95,12 +102,8 @@ def status_counts(con) -> dict:
     for year, dept, status in con.execute(
             "SELECT budget_year, department, status FROM submission_status "
             "WHERE status IN ('missing', 'rejected', 'partial') ORDER BY budget_year, status, department").fetchall():
-        out[int(year)]["missing"].append(f"{dept}（{STATUS_ZH.get(status, status)}）")
+        out[int(year)]["missing"].append(f"{dept}（{SUBMISSION_STATUS_ZH.get(status, status)}）")
     return out
-
-
-STATUS_ZH = {"submitted": "已报送", "with_findings": "有审核问题", "partial": "部分报送", "rejected": "被退回",
-             "missing": "未报送", "not_in_registry": "名单外"}
 
 
 def file_outcomes(db_path: str | Path) -> list[dict]:
@@ -164,7 +167,7 @@ def format_summary(d: dict) -> str:
     if by_check:
         lines.append("审核问题 findings by check: " + ", ".join(f"{c} {name_zh(c)} {n}" for c, n in by_check.items()))
     for year, st in sorted((d.get("submission_status") or {}).items(), reverse=True):
-        counts = ", ".join(f"{STATUS_ZH.get(k, k)} {k} {n}" for k, n in st["counts"].items())
+        counts = ", ".join(f"{SUBMISSION_STATUS_ZH.get(k, k)} {k} {n}" for k, n in st["counts"].items())
         lines.append(f"报送情况 submission status {year}: {counts}")
         if st["missing"]:
             shown = "、".join(st["missing"][:12]) + ("…" if len(st["missing"]) > 12 else "")
@@ -179,6 +182,8 @@ def format_summary(d: dict) -> str:
         )
     else:
         lines.append("运行 runs: none completed")
+    for w in d.get("warehouse_warnings") or []:
+        lines.append(f"仓库警告 warehouse warning: {w['code']} {name_zh(w['code'])}: {w['message']}")
     return "\n".join(lines)
 
 

@@ -103,3 +103,37 @@ def test_xls_through_libreoffice(converter, tmp_path):
         doc = read_document(out.read_bytes(), out.name, converter)
         assert doc.source_format == fmt
         assert forms_of(doc) == docx_forms("national_project")
+
+
+def _with_filepass(xls: bytes) -> bytes:
+    """The same workbook marked password-protected: the first record after the globals' BOF
+    retyped as FILEPASS (0x002F), as Excel writes it for an encrypted .xls (same size, so the
+    OLE stream is rewritten in place)."""
+    import olefile
+    import struct
+
+    buf = io.BytesIO(xls)
+    with olefile.OleFileIO(buf, write_mode=True) as ole:
+        name = "Workbook" if ole.exists("Workbook") else "Book"
+        stream = bytearray(ole.openstream(name).read())
+        _, bof_size = struct.unpack_from("<HH", stream, 0)
+        struct.pack_into("<H", stream, 4 + bof_size, 0x002F)
+        ole.write_stream(name, bytes(stream))
+    return buf.getvalue()
+
+
+def test_encrypted_workbooks_are_encrypted_never_converted(converter, tmp_path):
+    from testkit.formats import convert_files
+    from testkit.hostile import encrypted_docx
+
+    # an Office-encrypted .xlsx is the same OLE container as an encrypted .docx
+    with pytest.raises(ExtractError) as e:
+        read_document(encrypted_docx(), "预算.xlsx", converter)
+    assert e.value.code == "encrypted"
+    src = tmp_path / "a.xlsx"
+    src.write_bytes((FORMATS / "national_project.xlsx").read_bytes())
+    for fmt in ("xls", "et"):
+        plain = convert_files([src], fmt, tmp_path / fmt)[0].read_bytes()
+        with pytest.raises(ExtractError) as e:
+            read_document(_with_filepass(plain), f"密码.{fmt}", converter)
+        assert e.value.code == "encrypted" and "密码" in e.value.message, fmt

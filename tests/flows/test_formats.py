@@ -42,3 +42,66 @@ def test_doc_and_xlsx_read_like_the_docx(prefect_harness, tmp_path):
     assert cached  # the .doc conversion are kept next to the warehouse
     ingest(Settings(inbox=str(inbox), db=str(db), province=None))  # nothing new: nothing converted, nothing changed
     assert sorted(p.name for p in converted_cache(db).rglob("*") if p.is_file()) == cached
+
+
+# --------------------------------------------------------------------------- every layout, every view
+
+# Columns that differ between formats by nature: where the file and its cells are, and sentences
+# that name the file (《x.docx》) or its cell.
+_WHERE = {"path", "sha256", "submission_id", "source_format", "source_table", "source_row", "source_col",
+          "location", "message", "modified_at", "size_bytes"}
+_VIEWS = ["files", "submissions", "funding", "goals", "indicators", "tasks", "quality_issues",
+          "submission_status", "city_rollup", "province_rollup"]
+_STEMS = ["national_department", "national_project", "seed_000_department_hubei", "seed_003_project_hubei"]
+
+
+def _warehouse(tmp_path, name: str, files: list) -> dict:
+    inbox = tmp_path / name / "inbox"
+    (inbox / "2024").mkdir(parents=True)
+    for src in files:
+        shutil.copyfile(src, inbox / "2024" / f"{src.stem}.{src.suffix[1:]}")
+    db = tmp_path / name / "w.duckdb"
+    ingest(Settings(inbox=str(inbox), db=str(db), province=None))
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        for view in _VIEWS:
+            cur = con.execute(f"SELECT * FROM {view}")
+            cols = [d[0] for d in cur.description]
+            keep = [i for i, c in enumerate(cols) if c not in _WHERE]
+            out[view] = sorted((tuple(row[i] for i in keep) for row in cur.fetchall()), key=repr)
+        formats = sorted(r[0] for r in con.execute("SELECT source_format FROM submissions").fetchall())
+    return out, formats
+
+
+def test_every_layout_gives_the_same_views_in_every_format(prefect_harness, tmp_path):
+    """Proof of issue 10 through the flow: the four layouts' case forms as .docx, as .doc
+    (LibreOffice) and laid out in .xlsx, and the national ones as PDF, give the same rows in
+    every public view apart from the format, the path and the cell positions."""
+    docx, docx_formats = _warehouse(tmp_path, "docx", [CASES / f"{s}.docx" for s in _STEMS])
+    assert docx_formats == ["docx"] * 4 and len(docx["indicators"]) > 200
+    for ext in ("doc", "xlsx"):
+        views, formats = _warehouse(tmp_path, ext, [FORMATS / f"{s}.{ext}" for s in _STEMS])
+        assert formats == [ext] * 4
+        for view in _VIEWS:
+            assert views[view] == docx[view], (ext, view)
+    national = _STEMS[:2]
+    want, _ = _warehouse(tmp_path, "docx2", [CASES / f"{s}.docx" for s in national])
+    views, formats = _warehouse(tmp_path, "pdf", [FORMATS / f"{s}.pdf" for s in national])
+    assert formats == ["pdf", "pdf"]
+    for view in _VIEWS:
+        assert views[view] == want[view], ("pdf", view)
+
+
+def test_without_libreoffice_a_doc_is_rejected_saying_how_to_install_and_the_rest_loads(prefect_harness, tmp_path):
+    inbox = tmp_path / "inbox" / "2024"
+    inbox.mkdir(parents=True)
+    shutil.copyfile(FORMATS / "national_project.doc", inbox / "教师培训.doc")
+    shutil.copyfile(CASES / "national_department.docx", inbox / "财政局.docx")
+    db = tmp_path / "w.duckdb"
+    ingest(Settings(inbox=str(tmp_path / "inbox"), db=str(db), province=None, soffice=str(tmp_path / "no-soffice")))
+    with duckdb.connect(str(db), read_only=True) as con:
+        files = {p: (s, r, m) for p, s, r, m in con.execute("SELECT path, status, reason, message FROM files").fetchall()}
+    status, reason, message = files["2024/教师培训.doc"]
+    assert (status, reason) == ("rejected", "converter_missing")
+    assert "libreoffice-writer-nogui" in message and "教师培训.doc" in message
+    assert files["2024/财政局.docx"][0] in ("loaded", "loaded_with_warnings")

@@ -1,7 +1,7 @@
 """Table-driven tests for transforms.values.parse_value.
 
 Every example from DOMAIN.md / the brief, and every value cell of the two seed forms
-(/work/shared/seeds), including their stray U+3000 and line breaks.
+(tests/cases/*.seed.txt), including their stray U+3000 and line breaks.
 """
 import random
 

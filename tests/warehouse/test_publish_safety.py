@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.warehouse.factory import Library, run, scan, sha
+from warehouse.read import format_summary, summary
 from warehouse.recovery import WarehouseCorrupt, check_published, remember_registry_source, set_aside_for_rebuild
 from warehouse.publish import LockLost, resolve_db_path, still_owns_lock
 from warehouse.store import Warehouse
@@ -122,6 +123,11 @@ def test_a_wal_left_by_a_read_write_connection_is_set_aside_with_who_wrote_it(pu
     with duckdb.connect(str(published), read_only=True) as con:
         (note,) = con.execute("SELECT text FROM raw.run_stats WHERE run_id = 'r2' AND key = 'foreign_wal'").fetchone()
     assert "were not kept" in note and aside.name in note
+    # the operator's summary says it, with the catalog's code and name
+    (warning,) = summary(published)["warehouse_warnings"]
+    assert warning["code"] == "foreign_wal" and aside.name in warning["message"]
+    line = [x for x in format_summary(summary(published)).splitlines() if "foreign_wal" in x]
+    assert line and "仓库被其他程序写入" in line[0] and "未被保留" in line[0]
 
 
 def test_a_read_write_connection_open_during_a_run_neither_breaks_the_publish_nor_readers(published):
