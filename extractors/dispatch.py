@@ -85,6 +85,8 @@ def _zip_kind(data: bytes) -> str:
                     return "odt"
                 if mime.endswith("opendocument.spreadsheet"):
                     return "ods"
+            if "word/document.xml" in names and "xl/workbook.xml" not in names:
+                return "docx"  # the usual case, without reading [Content_Types].xml
             types = ""
             if "[Content_Types].xml" in names and zf.getinfo("[Content_Types].xml").file_size < 1 << 20:
                 types = zf.read("[Content_Types].xml").decode("utf-8", "replace")
@@ -116,6 +118,10 @@ def read_document(data: bytes, source: str = "", converter_: Converter | None = 
 
 def needs_conversion(data: bytes, source: str = "") -> bool:
     """Whether `read_document` would hand this file to LibreOffice (and so waits for preconvert)."""
+    if data[:2] == b"PK" and data[30:38] != b"mimetype":
+        # a .docx or .xlsx: only ODF packages convert, and they name their mimetype first
+        # (one ODF file that does not is still converted, by read_document on its own)
+        return False
     try:
         fmt = sniff(data, source)
     except ExtractError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Word text extractions leave bookmark markers such as "[bookmark: _GoBack]".
 BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
@@ -17,6 +18,7 @@ _SPACE_RE = re.compile(rf"[\s{ZERO_WIDTH}]+")
 _EDGE_RE = re.compile(rf"^[\s{ZERO_WIDTH}]+|[\s{ZERO_WIDTH}]+$")
 
 
+@lru_cache(maxsize=16384)  # pure; labels recur in every form
 def clean_label(s: str | None) -> str:
     """Label text: NFKC, no bookmark noise, no whitespace at all ('合  计' -> '合计')."""
     if not s:

@@ -6,6 +6,7 @@ full-width brackets have become ASCII ones (NFKC) and no whitespace is left.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from transforms.text import clean_label
 
@@ -103,12 +104,14 @@ DEPARTMENT_TITLE = re.compile(r"部门(\(单位\))?整体(支出)?绩效目标")
 PROJECT_TITLE = re.compile(r"项目(支出)?绩效目标|专项.*绩效目标|项目.*绩效目标")
 
 
+@lru_cache(maxsize=16384)  # pure; the same labels recur in every form of a batch
 def label_key(text: str) -> str:
     """A cell's text as matched against the patterns above."""
     key = clean_label(text).rstrip(":：")
     return UNIT_SUFFIX.sub("", key) if key.endswith(")") else key
 
 
+@lru_cache(maxsize=16384)
 def field_of(text: str) -> str | None:
     key = label_key(text)
     if not key or len(key) > 16:
@@ -119,6 +122,7 @@ def field_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def column_role(text: str) -> str | None:
     key = label_key(text)
     if not key or len(key) > 20:
