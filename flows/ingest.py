@@ -132,6 +132,10 @@ def load_task(wh: Warehouse, todo: list[SourceFile], options: NormalizeOptions, 
         with clock.timed("load"):  # inbox corrections: files that changed or vanished while read
             forms = load_batch(wh, batch, intake_findings, label)
         bar.advance(size, forms)
+        # Prefect keeps every task's result object until the flow run ends (the rollback hook of
+        # its transaction holds the result record): drop the loaded frames so memory stays flat
+        batch.frames.clear()
+        batch.inbox_corrections = batch.inbox_corrections.iloc[0:0]
 
     for start in range(0, len(todo), batch_size):
         label = f"{start // batch_size:04d}"
