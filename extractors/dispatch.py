@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from extractors import doc as doc_extractor
 from extractors import pdf as pdf_extractor
@@ -37,10 +37,13 @@ def configure(cache_dir=None, soffice: str | None = None, timeout_s: float = 120
     return _converter
 
 
-def use_cache(cache_dir: str | None) -> None:
-    """Keep this process's converter on `cache_dir` (a worker serves many batches of one run)."""
-    if cache_dir is not None and (_converter is None or str(_converter.cache_dir) != str(cache_dir)):
-        configure(cache_dir=cache_dir)
+def use_cache(cache_dir: str | None, soffice: str | None = None, timeout_s: float = 120.0) -> None:
+    """Keep this process's converter on `cache_dir`, `soffice` and `timeout_s` (a worker serves
+    many batches of one run; a new run may name others)."""
+    c = _converter
+    if cache_dir is not None and (c is None or str(c.cache_dir) != str(Path(cache_dir).resolve())
+                                  or c.soffice != soffice or c.timeout_s != timeout_s):
+        configure(cache_dir=cache_dir, soffice=soffice, timeout_s=timeout_s)
 
 
 def converter() -> Converter:

@@ -196,7 +196,8 @@ def ingest(settings: Settings) -> dict:
     batch_size = settings.batch_size
     cache_dir = converted_cache(db)
     options = NormalizeOptions(default_year=settings.year, default_province=settings.province,
-                               review=settings.review, convert_cache_dir=str(cache_dir))
+                               review=settings.review, convert_cache_dir=str(cache_dir),
+                               soffice=settings.soffice, convert_timeout_s=settings.convert_timeout_s)
     clock = StageClock()
     t_start = time.perf_counter()
     try:

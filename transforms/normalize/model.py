@@ -25,6 +25,8 @@ class NormalizeOptions:
     review: ReviewConfig = field(default_factory=ReviewConfig)
     #: converted .docx of .doc/.wps/.xls/… cached by source sha256 (next to the warehouse); None: temporary
     convert_cache_dir: str | None = None
+    soffice: str | None = None  # LibreOffice's soffice; None: found on PATH
+    convert_timeout_s: float = 120.0  # per file
 
 
 @dataclass
