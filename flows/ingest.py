@@ -101,7 +101,8 @@ def scan_task(wh: Warehouse, inbox: Path, settings: Settings, cache_dir: Path):
     return scan, intake
 
 
-def load_batch(wh: Warehouse, batch: NormalizedBatch, intake_findings: pd.DataFrame, label: str) -> int:
+@task(name="load", task_run_name="load-{label}", cache_policy=NO_CACHE)
+def load_task(wh: Warehouse, batch: NormalizedBatch, intake_findings: pd.DataFrame, label: str) -> int:
     """Load one normalized batch (and its inbox corrections) into the run's private copy."""
     with_intake_findings(batch.frames, intake_findings)
     wh.load(batch)
@@ -112,40 +113,6 @@ def load_batch(wh: Warehouse, batch: NormalizedBatch, intake_findings: pd.DataFr
                    "%.2f s, validate %.2f s)", label, len(contents), forms, rejected,
                    len(batch.frames.get("raw_findings", ())), *(batch.stage_seconds.get(k, 0.0) for k in STAGES))
     return forms
-
-
-# One task run for the whole load, not one per batch: a task run costs the Prefect server and this
-# process tens of milliseconds of CPU, which at a province's 100+ batches the workers miss (measured
-# in the benchmark). The batch task runs are its children; each batch's INFO line is in its log.
-@task(name="load", task_run_name="load", cache_policy=NO_CACHE)
-def load_task(wh: Warehouse, todo: list[SourceFile], options: NormalizeOptions, intake_findings: pd.DataFrame,
-              *, batch_size: int, window: int, pool_key: str | None, run_id: str, clock: "StageClock",
-              bar) -> None:
-    """Normalize the new files in batches (a task run each, at most `window` in flight, so memory
-    stays flat) and load each batch in order as it arrives: this process is the only writer."""
-    pending: deque = deque()
-
-    def load_next() -> None:
-        label, size, future = pending.popleft()
-        batch = future.result()
-        clock.add_all(batch.stage_seconds)
-        with clock.timed("load"):  # inbox corrections: files that changed or vanished while read
-            forms = load_batch(wh, batch, intake_findings, label)
-        bar.advance(size, forms)
-        # Prefect keeps every task's result object until the flow run ends (the rollback hook of
-        # its transaction holds the result record): drop the loaded frames so memory stays flat
-        batch.frames.clear()
-        batch.inbox_corrections = batch.inbox_corrections.iloc[0:0]
-
-    for start in range(0, len(todo), batch_size):
-        label = f"{start // batch_size:04d}"
-        files = todo[start:start + batch_size]
-        pending.append((label, len(files), normalize_batch.submit(files, options, label=label,
-                                                                  pool_key=pool_key, run_id=run_id)))
-        if len(pending) >= window:
-            load_next()
-    while pending:
-        load_next()
 
 
 @task(name="publish", task_run_name="publish", cache_policy=NO_CACHE)
@@ -221,10 +188,30 @@ def ingest(settings: Settings) -> dict:
             register(pool_key, BatchPool(min(workers, -(-len(todo) // batch_size))))
         # streamed: at most `window` batches in flight or waiting to load, so memory stays flat
         window = workers + 1 if settings.runner == "processes" else 2 * workers
+        pending: deque = deque()
         bar = progress(len(todo))
-        if todo:
-            load_task(wh, todo, options, intake.findings, batch_size=batch_size, window=window,
-                      pool_key=pool_key, run_id=run_id, clock=clock, bar=bar)
+
+        def load_next() -> None:
+            label, size, future = pending.popleft()
+            batch = future.result()
+            clock.add_all(batch.stage_seconds)
+            with clock.timed("load"):  # inbox corrections: files that changed or vanished while read
+                forms = load_task(wh, batch, intake.findings, label)
+            bar.advance(size, forms)
+            # Prefect keeps every task's result object until the flow run ends (the rollback hook
+            # of its transaction holds the result record): drop the loaded frames so memory stays flat
+            batch.frames.clear()
+            batch.inbox_corrections = batch.inbox_corrections.iloc[0:0]
+
+        for start in range(0, len(todo), batch_size):
+            label = f"{start // batch_size:04d}"
+            files = todo[start:start + batch_size]
+            pending.append((label, len(files), normalize_batch.submit(files, options, label=label,
+                                                                      pool_key=pool_key, run_id=run_id)))
+            if len(pending) >= window:
+                load_next()
+        while pending:
+            load_next()
         bar.close()
         counts = {"files_seen": len(scan), "files_processed": len(todo)}
         clock.add("before_publish", time.perf_counter() - t_start)

@@ -61,9 +61,11 @@ def watch_parent(run_pid: int | None, parent_pid: int | None = None, every: floa
 def die_with_parent(run_pid: int | None = None) -> None:
     """Initializer of a child process of the run: parent-death signal, watchdog, and Ctrl-C
     left to the run (a terminal sends SIGINT to the whole process group; the run stops us)."""
+    # Ctrl-C first: a SIGINT that arrives while this initializer runs would print the pool's
+    # "Exception in initializer" traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     set_parent_death_signal(signal.SIGKILL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.getppid() != parent or (run_pid is not None and not _alive(run_pid)):
         os._exit(1)  # the parent died before the death signal was armed
     watch_parent(run_pid, parent)

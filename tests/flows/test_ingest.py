@@ -173,11 +173,13 @@ def test_prefect_shows_scan_each_batch_load_and_publish_with_batch_logs(prefect_
         logs = _post(client, "/logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}, "level": {"ge_": 20}},
                                               "limit": 200, "offset": 0})
     names = sorted(t["name"] for t in tasks)
-    assert names == ["batch-0000", "batch-0001", "batch-0002", "load", "publish", "scan"], names
+    assert names == ["batch-0000", "batch-0001", "batch-0002", "load-0000", "load-0001", "load-0002",
+                     "publish", "scan"], names
     assert all(t["state_type"] == "COMPLETED" for t in tasks)
     info = [log["message"] for log in logs if log["level"] == 20]
-    for label in ("0000", "0001", "0002"):  # at least one INFO line per batch, from the load task
+    for label in ("0000", "0001", "0002"):  # at least one INFO line per batch, from its load task
         assert any(m.startswith(f"batch {label}:") for m in info), info
     assert any(m.startswith("scan:") for m in info) and any(m.startswith("published:") for m in info)
     by_task = {t["id"]: t["name"] for t in tasks}
-    assert {by_task.get(log["task_run_id"]) for log in logs if log["message"].startswith("batch ")} == {"load"}
+    assert {by_task.get(log["task_run_id"]) for log in logs if log["message"].startswith("batch ")} == \
+        {"load-0000", "load-0001", "load-0002"}

@@ -18,6 +18,7 @@ from PIL import Image, ImageStat
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 JIXIAO = Path(sys.executable).with_name("jixiao")
@@ -78,7 +79,8 @@ def browser(tmp_path_factory):
 def test_each_page_loads_in_chromium_without_console_errors(server, browser, page, tmp_path):
     # opened at the root, as a user does, then each page through the sidebar's navigation (a deep
     # link makes Streamlit probe /<page>/_stcore/health first, a 404 in the console by design)
-    wait = WebDriverWait(browser, 90, poll_frequency=0.5)
+    # Streamlit redraws while the page settles: an element read mid-redraw is stale, so look again
+    wait = WebDriverWait(browser, 90, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,))
     if page == "status" or not browser.current_url.startswith(server):
         browser.get(server)
     if page != "status":
