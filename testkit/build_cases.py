@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import make_samples, seed_forms
 from .reader_cases import READER_CASES
-from .docx_builder import save
+from .docx_builder import save, write_if_changed
 from .forms import (department_document, expected_department, expected_national_department,
                     expected_national_project, expected_project, national_department_document,
                     national_project_document, project_document)
@@ -63,9 +63,7 @@ def build_seed_cases(cases: Path = CASES) -> list:
         written += [cases / f"{stem}.docx", cases / f"{stem}.expected.json"]
     for stem, (data, expected) in READER_CASES.items():
         path = cases / f"{stem}.docx"
-        body = data()
-        if not path.exists() or path.read_bytes() != body:
-            path.write_bytes(body)
+        write_if_changed(data(), path)
         make_samples.write_json(cases / f"{stem}.expected.json", expected())
         written += [path, cases / f"{stem}.expected.json"]
     return written

@@ -435,7 +435,11 @@ def build(doc: Document) -> bytes:
 
 
 def save(doc: Document, path: "str | Path") -> bytes:
-    data = build(doc)
+    return write_if_changed(build(doc), path)
+
+
+def write_if_changed(data: bytes, path: "str | Path") -> bytes:
+    """Write `data` to `path` unless it already holds exactly that (rebuilds touch nothing)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_bytes() != data:

@@ -26,16 +26,12 @@ Rebuilt by ``python -m testkit.build_cases``.
 from __future__ import annotations
 
 from .docx_builder import P, Para, Break, build, rewrite
+from .make_samples import HS, HY, JH, ni
 from .forms import (DepartmentForm, FundingLine, Ind, NationalDepartmentForm, NationalProjectForm,
                     NationalStyle, Region, Task, department_document, expected_department,
                     expected_national_department, expected_national_project, national_department_document,
                     national_project_document)
 
-JH, HY, LS = "计划标准", "行业标准", "历史标准"
-
-
-def _ni(name, value, unit="", symbol="", basis=JH):
-    return Ind(name, (value,), basis, None, unit, symbol)
 
 
 # --------------------------------------------------------------------------- A: WPS budget export
@@ -52,17 +48,17 @@ WPS_EXPORT_PROJECT = NationalProjectForm(
     long_term_goal="完成辖区农村公路日常养护，路况优良率稳步提高。",
     annual_goal="1.完成农村公路日常养护120公里。\n2.路况优良率不低于85%。",
     long_term=[
-        ("产出指标", [("数量指标", [_ni("养护里程", "360", "公里", "≥")])]),
-        ("效益指标", [("社会效益指标", [_ni("群众出行条件", "持续改善", basis=LS)])]),
+        ("产出指标", [("数量指标", [ni("养护里程", "360", JH, "公里", "≥")])]),
+        ("效益指标", [("社会效益指标", [ni("群众出行条件", "持续改善", HS)])]),
     ],
     annual=[
         ("产出指标", [
-            ("数量指标", [_ni("日常养护里程", "120", "公里", "≥"), _ni("养护站点", "6", "个", "＝")]),
-            ("质量指标", [_ni("路况优良率", "85", "%", "≥", HY)]),
-            ("成本指标", [_ni("每公里养护成本", "2.5", "万元", "≤")]),
+            ("数量指标", [ni("日常养护里程", "120", JH, "公里", "≥"), ni("养护站点", "6", JH, "个", "＝")]),
+            ("质量指标", [ni("路况优良率", "85", HY, "%", "≥")]),
+            ("成本指标", [ni("每公里养护成本", "2.5", JH, "万元", "≤")]),
         ]),
-        ("效益指标", [("社会效益指标", [_ni("交通事故发生率", "3", "%", "<", LS)])]),
-        ("满意度指标", [("服务对象满意度指标", [_ni("沿线群众满意度", "90", "%", "大于等于")])]),
+        ("效益指标", [("社会效益指标", [ni("交通事故发生率", "3", HS, "%", "<")])]),
+        ("满意度指标", [("服务对象满意度指标", [ni("沿线群众满意度", "90", JH, "%", "大于等于")])]),
     ],
     style=NationalStyle(
         unit="元", unit_in_label=True,
@@ -124,7 +120,7 @@ ENSHI_DEPARTMENT = DepartmentForm(
     long_term_goal="民族团结进步创建全面深化，宗教领域持续和谐稳定。",
     long_term=[
         ("履职效能", [("核心业务产出1", [Ind("示范村寨创建数量", ("50个",), JH, "绩效基本型")])]),
-        ("满意度", [("服务对象满意度", [Ind("群众满意度", ("≥95%",), LS, "绩效基本型")])]),
+        ("满意度", [("服务对象满意度", [Ind("群众满意度", ("≥95%",), HS, "绩效基本型")])]),
     ],
     annual_goal="1.创建民族团结进步示范单位10个。\n2.宗教活动场所规范管理全覆盖。",
     annual=[(l1, [(l2, [Ind(n, vals, JH, "绩效基本型") for n, *vals in inds]) for l2, inds in groups])
@@ -156,12 +152,12 @@ BEIJING_DEPARTMENT = NationalDepartmentForm(
     annual_goal="1.按时编制区级预算草案。\n2.政府采购意向公开率100%。",
     annual=[
         ("产出指标", [
-            ("数量指标", [_ni("重点项目绩效评价", "30项"), _ni("财政业务培训", "≥800人次")]),
-            ("质量指标", [_ni("预算编制准确率", "≥95%", basis=HY), _ni("采购意向公开率", "100%")]),
-            ("时效指标", [_ni("预算草案报送", "12月31日前")]),
+            ("数量指标", [ni("重点项目绩效评价", "30项", JH), ni("财政业务培训", "≥800人次", JH)]),
+            ("质量指标", [ni("预算编制准确率", "≥95%", HY), ni("采购意向公开率", "100%", JH)]),
+            ("时效指标", [ni("预算草案报送", "12月31日前", JH)]),
         ]),
-        ("效益指标", [("社会效益指标", [_ni("财政透明度", "持续提升", basis=LS)])]),
-        ("满意度指标", [("服务对象满意度指标", [_ni("预算单位满意度", "不低于90%", basis=LS)])]),
+        ("效益指标", [("社会效益指标", [ni("财政透明度", "持续提升", HS)])]),
+        ("满意度指标", [("服务对象满意度指标", [ni("预算单位满意度", "不低于90%", HS)])]),
     ],
     style=NationalStyle(
         title_in_table=True, columns=("l1", "l2", "l3", "value", "basis"),

@@ -55,7 +55,8 @@ _VIEWS = ["files", "submissions", "funding", "goals", "indicators", "tasks", "qu
 _STEMS = ["national_department", "national_project", "seed_000_department_hubei", "seed_003_project_hubei"]
 
 
-def _warehouse(tmp_path, name: str, files: list) -> dict:
+def _warehouse(tmp_path, name: str, files: list) -> tuple[dict, list]:
+    """The rows of every public view (without the columns of _WHERE), and the source formats."""
     inbox = tmp_path / name / "inbox"
     (inbox / "2024").mkdir(parents=True)
     for src in files:
