@@ -276,7 +276,7 @@ def converted_bytes(data: bytes, fmt: str, source: str, converter: Converter) ->
     or the ExtractError a clerk reads: corrupt (no OLE directory), encrypted, converter_missing,
     conversion_failed."""
     if fmt in OLE_FORMATS:
-        _check_ole(data, source)
+        check_ole(data, source)
         if needs_password(data, fmt):
             raise fail("encrypted", source)
     sha = hashlib.sha256(data).hexdigest()
@@ -289,7 +289,7 @@ def converted_bytes(data: bytes, fmt: str, source: str, converter: Converter) ->
     return result
 
 
-def _check_ole(data: bytes, source: str) -> None:
+def check_ole(data: bytes, source: str) -> None:
     import olefile
 
     try:

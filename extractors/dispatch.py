@@ -4,7 +4,8 @@ The format is chosen by content (magic bytes, OLE directory, zip content types),
 file name alone; the name only tells a .wps from a .doc (Kingsoft WPS writes Word 97 binary) and
 an .et from an .xls, which are the same content.
 
-Formats that LibreOffice converts (.doc .wps .rtf .odt .xls .et .ods) go through one Converter:
+Formats that LibreOffice converts (.rtf .odt .xls .et .ods, and the .doc/.wps files that the
+Word 97 reader does not model, extractors.word97) go through one Converter:
 `configure()` sets it up once per process (cache dir next to the warehouse, soffice, timeout,
 workers); `preconvert()` converts a whole batch in one soffice start before its files are read
 one by one with `read_document`.
@@ -129,7 +130,7 @@ def needs_conversion(data: bytes, source: str = "") -> bool:
         fmt = sniff(data, source)
     except ExtractError:
         return False
-    return fmt in CONVERTED and not needs_password(data, fmt)
+    return fmt in CONVERTED and not needs_password(data, fmt) and not doc_extractor.natively_readable(data, fmt)
 
 
 def preconvert(items: list[tuple[bytes, str]], converter_: Converter | None = None) -> int:

@@ -1,17 +1,43 @@
-"""Word 97 binary (.doc, and .wps: Kingsoft WPS writes the same format), .rtf and .odt: converted
-to .docx by LibreOffice (extractors.convert.converted_bytes: the OLE and password checks, the
-conversion, the clerk's error), then read by the .docx extractor."""
+"""Word 97 binary (.doc, and .wps: Kingsoft WPS writes the same format), .rtf and .odt.
+
+A .doc/.wps is read directly (extractors.word97) when it uses only what that reader models —
+the forms departments send almost always do — and otherwise, like .rtf and .odt, converted to
+.docx by LibreOffice (extractors.convert.converted_bytes: the OLE and password checks, the
+conversion, the clerk's error) and read by the .docx extractor. Both give the same document.
+"""
 from __future__ import annotations
 
-from extractors.convert import Converter, converted_bytes
+import hashlib
+from collections import OrderedDict
+
+from extractors import word97
+from extractors.convert import Converter, check_ole, converted_bytes, needs_password
 from extractors.docx_reader import read_docx_bytes
 from extractors.errors import ExtractError, fail
 from extractors.model import ExtractedDocument
 
 NAMES = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf", "odt": ".odt"}
+WORD97 = {"doc", "wps"}
+# what read_word97 made of the files `natively_readable` looked at, until they are read: a batch
+# asks before it converts, then reads each file once
+_parsed: OrderedDict[bytes, ExtractedDocument | None] = OrderedDict()
+_PARSED_MAX = 256
+
+
+def natively_readable(data: bytes, fmt: str) -> bool:
+    """Whether this .doc/.wps is read without LibreOffice (so a batch need not convert it)."""
+    return fmt in WORD97 and _native(data, keep=True) is not None
 
 
 def read_converted(data: bytes, fmt: str, source: str, converter: Converter) -> ExtractedDocument:
+    if fmt in WORD97:
+        check_ole(data, source)
+        if needs_password(data, fmt):
+            raise fail("encrypted", source)
+        doc = _native(data, keep=False)
+        if doc is not None:
+            doc.source = source
+            return doc
     docx = converted_bytes(data, fmt, source, converter)
     try:
         return read_docx_bytes(docx, source=source)
@@ -19,3 +45,18 @@ def read_converted(data: bytes, fmt: str, source: str, converter: Converter) -> 
         if e.code in ("corrupt", "not_a_docx"):
             raise fail("conversion_failed", source, format=NAMES[fmt], detail=e.code) from e
         raise
+
+
+def _native(data: bytes, keep: bool) -> ExtractedDocument | None:
+    key = hashlib.sha256(data).digest()
+    if key in _parsed:
+        return _parsed[key] if keep else _parsed.pop(key)
+    try:
+        doc = word97.read_word97(data)
+    except word97.Unsupported:
+        doc = None
+    if keep:
+        _parsed[key] = doc
+        while len(_parsed) > _PARSED_MAX:
+            _parsed.popitem(last=False)
+    return doc

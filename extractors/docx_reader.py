@@ -21,6 +21,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
+from extractors import grid
 from extractors.errors import ExtractError
 from extractors.model import Cell, ExtractedDocument, Paragraph, Table
 
@@ -513,30 +514,11 @@ def _place_by_width(tbl, rows, grid_widths) -> tuple[list | None, list[float] | 
     widest = max((e[-1] for e in edges_per_row if e), default=0.0)
     if widest <= 0:
         return None, None
-    tolerance = max(widest * 0.002, 8.0)  # writers round each cell's width on its own, to a few twips
     if grid_widths and None not in grid_widths:
         lines = _grid_lines(grid_widths)
     else:
-        lines = []
-        for x in sorted(x for e in edges_per_row for x in e):
-            if lines and x - lines[-1][-1] <= tolerance:
-                lines[-1].append(x)
-            else:
-                lines.append([x])
-        lines = [sum(group) / len(group) for group in lines]
-
-    def nearest(x: float) -> int:
-        return min(range(len(lines)), key=lambda i: abs(lines[i] - x))
-
-    placed = []
-    for edges in edges_per_row:
-        row, left = [], nearest(edges[0]) if edges else 0
-        for x in edges[1:]:
-            right = max(nearest(x), left + 1)
-            row.append((left, right - left))
-            left = right
-        placed.append(row)
-    return placed, lines
+        lines = grid.cluster_lines(edges_per_row)
+    return grid.place(edges_per_row, lines), lines
 
 
 def _children(el, tag):

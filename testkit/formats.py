@@ -135,7 +135,18 @@ def build_format_cases(cases: Path = CASES, out: Path = FORMAT_CASES) -> list[Pa
         target = out / f"{p.stem}.xlsx"
         target.write_bytes(xlsx_from_document(read_docx_bytes(p.read_bytes())))
         written.append(target)
-    return written
+    return written + [build_text_box_case(cases, out)]
+
+
+def build_text_box_case(cases: Path = CASES, out: Path = FORMAT_CASES) -> Path:
+    """national_project_text_box.doc: the project form with its table in a text box, a .doc the
+    Word 97 reader leaves to LibreOffice (the converter's tests need one)."""
+    from testkit.docx_builder import rewrite
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-testkit-") as tmp:
+        src = Path(tmp, "national_project_text_box.docx")
+        src.write_bytes(rewrite((cases / "national_project.docx").read_bytes(), text_box=True))
+        return convert_files([src], "doc", out)[0]
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import pytest
 from extractors.dispatch import read_document, sniff
 from extractors.errors import ExtractError
 from extractors.model import ExtractedDocument
-from tests.extractors.formats_support import CASES, FORMATS, STEMS, docx_forms, forms_of
+from tests.extractors.formats_support import CASES, FORMATS, NEEDS_LIBREOFFICE, STEMS, docx_forms, forms_of
 
 
 @pytest.mark.parametrize("name,fmt", [
@@ -81,9 +81,10 @@ def test_xlsx_zip_is_told_from_docx():
 def test_preconversion_runs_beside_the_reads_and_fills_the_cache(converter):
     from extractors.dispatch import Preconversion, needs_conversion
 
-    doc = (FORMATS / "national_project.doc").read_bytes()
+    doc = NEEDS_LIBREOFFICE.read_bytes()
     docx = (FORMATS.parent / "national_project.docx").read_bytes()
     assert needs_conversion(doc, "a.doc") and not needs_conversion(docx, "a.docx")
+    assert not needs_conversion((FORMATS / "national_project.doc").read_bytes(), "b.doc")  # read directly
     job = Preconversion([(doc, "a.doc")], converter)
     read_document(docx, "a.docx", converter)  # read while soffice converts
     assert job.wait() == 1

@@ -1,6 +1,6 @@
 """Every format through the whole flow (issue 10): the same national project form as .docx,
-.doc (LibreOffice) and .xlsx loads the same indicator values; submissions says the format;
-a second run converts nothing again."""
+.doc (read directly, and through LibreOffice when its table is in a text box) and .xlsx loads
+the same indicator values; submissions says the format; a second run converts nothing again."""
 from __future__ import annotations
 
 import shutil
@@ -18,8 +18,10 @@ def test_doc_and_xlsx_read_like_the_docx(prefect_harness, tmp_path):
     inbox = tmp_path / "inbox"
     for year_dir, src in (("2024/docx", CASES / "national_department.docx"),
                           ("2024/doc", FORMATS / "national_department.doc"),
-                          ("2024/xlsx", FORMATS / "national_department.xlsx")):
-        (inbox / year_dir).mkdir(parents=True)
+                          ("2024/xlsx", FORMATS / "national_department.xlsx"),
+                          ("2024/docx", CASES / "national_project.docx"),
+                          ("2024/lo", FORMATS / "national_project_text_box.doc")):
+        (inbox / year_dir).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, inbox / year_dir / src.name)
     db = tmp_path / "w.duckdb"
     ingest(Settings(inbox=str(inbox), db=str(db), province=None))
@@ -27,7 +29,7 @@ def test_doc_and_xlsx_read_like_the_docx(prefect_harness, tmp_path):
         files = dict(con.execute("SELECT path, status FROM files").fetchall())
         assert all(s in ("loaded", "loaded_with_warnings", "superseded") for s in files.values()), files
         formats = dict(con.execute("SELECT path, source_format FROM submissions").fetchall())
-        assert sorted(formats.values()) == ["doc", "docx", "xlsx"], formats
+        assert sorted(formats.values()) == ["doc", "doc", "docx", "docx", "xlsx"], formats
 
         # the four files are one logical submission: only the newest is current, so compare raw rows
         raw = """SELECT i.level1, i.level2, i.name, i.fiscal_year, i.value_raw, i.value_num, i.value_unit,
@@ -38,8 +40,13 @@ def test_doc_and_xlsx_read_like_the_docx(prefect_harness, tmp_path):
         assert len(want) >= 8
         for path in ("2024/doc/national_department.doc", "2024/xlsx/national_department.xlsx"):
             assert sorted(con.execute(raw, [path]).fetchall(), key=repr) == want, path
+        project = sorted(con.execute(raw, ["2024/docx/national_project.docx"]).fetchall(), key=repr)
+        assert project and sorted(con.execute(raw, ["2024/lo/national_project_text_box.doc"]).fetchall(),
+                                  key=repr) == project
     cached = sorted(p.name for p in converted_cache(db).rglob("*") if p.is_file())
-    assert cached  # the .doc conversion are kept next to the warehouse
+    # only the text-box .doc was converted, and its conversion is kept next to the warehouse
+    conversions = [p for p in converted_cache(db).glob("??/*") if p.is_file()]
+    assert [p.suffix for p in conversions] == [".docx"], conversions
     ingest(Settings(inbox=str(inbox), db=str(db), province=None))  # nothing new: nothing converted, nothing changed
     assert sorted(p.name for p in converted_cache(db).rglob("*") if p.is_file()) == cached
 
@@ -103,11 +110,13 @@ def test_every_layout_gives_the_same_views_in_every_format(prefect_harness, tmp_
         assert views[view] == want[view], ("pdf", view)
 
 
-def test_without_libreoffice_a_doc_is_rejected_saying_how_to_install_and_the_rest_loads(prefect_harness, tmp_path):
+def test_without_libreoffice_a_doc_that_needs_it_is_rejected_saying_how_to_install_and_the_rest_loads(
+        prefect_harness, tmp_path):
     inbox = tmp_path / "inbox" / "2024"
     inbox.mkdir(parents=True)
-    shutil.copyfile(FORMATS / "national_project.doc", inbox / "教师培训.doc")
-    shutil.copyfile(CASES / "national_department.docx", inbox / "财政局.docx")
+    shutil.copyfile(FORMATS / "national_project_text_box.doc", inbox / "教师培训.doc")
+    shutil.copyfile(FORMATS / "national_department.doc", inbox / "财政局.doc")  # read without LibreOffice
+    shutil.copyfile(CASES / "seed_000_department_hubei.docx", inbox / "科技厅.docx")
     db = tmp_path / "w.duckdb"
     ingest(Settings(inbox=str(tmp_path / "inbox"), db=str(db), province=None, soffice=str(tmp_path / "no-soffice")))
     with duckdb.connect(str(db), read_only=True) as con:
@@ -115,4 +124,5 @@ def test_without_libreoffice_a_doc_is_rejected_saying_how_to_install_and_the_res
     status, reason, message = files["2024/教师培训.doc"]
     assert (status, reason) == ("rejected", "converter_missing")
     assert "libreoffice-writer-nogui" in message and "教师培训.doc" in message
-    assert files["2024/财政局.docx"][0] in ("loaded", "loaded_with_warnings")
+    assert files["2024/财政局.doc"][0] in ("loaded", "loaded_with_warnings")
+    assert files["2024/科技厅.docx"][0] in ("loaded", "loaded_with_warnings")
