@@ -11,14 +11,17 @@ and the parts of MS-DOC they use are small:
 - paragraph properties (PAPX in FKP pages, 2.9.175) say which paragraphs are in a table
   (sprmPFInTable) and which mark a row's end (sprmPFTtp, holding sprmTDefTable: the row's cell
   edges in twips and each cell's merge flags);
-- a cell's text ends with U+0007; field instructions (U+0013 … U+0014) are not text.
+- a cell's text ends with U+0007 (a nested table's with a paragraph mark flagged as a cell's);
+  field instructions (U+0013 … U+0014) are not text.
 
 The result is the same ExtractedDocument the .docx extractor makes of LibreOffice's conversion
-(tests/extractors/test_word97.py compares both on every .doc of the test cases and on generated
-forms of every layout). Whatever this reader does not model — nested tables, text boxes, tracked
-deletions, symbol-font characters, cell insertions, Word 6/95 files, fast-saved files with
-paragraph properties in the piece table, 8-bit text outside ASCII — raises `Unsupported`, and
-the file goes to LibreOffice as before (extractors.doc): a fast path, never a second opinion.
+(tests/extractors/test_word97.py compares both on every .doc of the test cases, on generated
+forms and on files testkit/word97_builder.py writes by hand). Whatever this reader does not
+model — a table nested in a nested table, text boxes, tracked deletions, symbol-font characters,
+cell insertions and sprmTVertMerge, Word 6/95 files, fast-saved files with paragraph properties
+in the piece table, a byte Windows-1252 does not define, anything it cannot parse — raises
+`Unsupported`, and the file goes to LibreOffice as before (extractors.doc): a fast path, never a
+second opinion.
 """
 from __future__ import annotations
 
@@ -44,9 +47,9 @@ SPRM_T_DEF_TABLE = 0xD608
 SPRM_T_VERT_MERGE = 0xD62B
 SPRM_C_RMARK_DEL = 0x0800
 SPRM_C_SYMBOL = 0x6A09
-# table sprms that insert, delete, resize, merge or split cells after sprmTDefTable
-_CELL_EDITS = {0x7621, 0x5622, 0x7623, 0x5624, 0x5625, 0x7627, 0x7628, 0x7629, 0xD642, 0xD643,
-               0xD644, 0xD645, 0xD646, 0x740A}
+# table sprms that insert, delete, resize, merge or split cells after sprmTDefTable (sprmTInsert,
+# sprmTDelete, sprmTDxaCol, sprmTMerge, sprmTSplit); the others only style the row
+_CELL_EDITS = {0x7621, 0x5622, 0x7623, 0x5624, 0x5625}
 _CHAR_MAP = str.maketrans({"\x0b": "\n", "\x1e": "-", "\x1f": "", "\x01": "", "\x02": "",
                            "\x03": "", "\x04": "", "\x05": "", "\x06": "", "\x08": "",
                            "\x0c": "\n", "\x0e": "", "\x0f": "", "\x10": "", "\x11": "",
@@ -72,11 +75,15 @@ def read_word97(data: bytes, source: str = "") -> ExtractedDocument:
                 raise Unsupported(f"no {table_name} stream")
             table_stream = ole.openstream(table_name).read()
             data_stream = ole.openstream("Data").read() if ole.exists("Data") else b""
-    except (OSError, ValueError, struct.error, IndexError) as e:
+    except Unsupported:
+        raise
+    except Exception as e:  # noqa: BLE001 - olefile raises many kinds on a damaged container
         raise Unsupported(f"OLE: {type(e).__name__}") from e
     try:
         return _Document(word, table_stream, data_stream, fib, source).read()
-    except (struct.error, IndexError, ValueError, KeyError) as e:
+    except Unsupported:
+        raise
+    except Exception as e:  # noqa: BLE001 - a file this reader cannot parse is LibreOffice's to judge
         raise Unsupported(f"{type(e).__name__}: {e}") from e
 
 
@@ -189,13 +196,13 @@ class _Level:
     def between_rows(self) -> bool:
         return not (self.cells or self.cell_paras or self.nested)
 
-    def take(self, text: str, ends_cell: bool, ends_row: bool, tdef: bytes | None, vmerges) -> None:
+    def take(self, text: str, ends_cell: bool, ends_row: bool, tdef: bytes | None) -> None:
         if ends_row:
             if tdef is None:
                 raise Unsupported("a row end without sprmTDefTable")
             if self.cell_paras:
                 raise Unsupported("text after a row's last cell")
-            row = _Document._row(self.cells, tdef, vmerges)
+            row = _Document._row(self.cells, tdef)
             row.nested, self.nested = self.nested, []
             self.rows.append(row)
             self.cells = []
@@ -283,9 +290,10 @@ class _Document:
                 raw = self.word[fc:fc + count]
                 if len(raw) < count:
                     raise Unsupported("a piece past the stream")
-                if max(raw, default=0) >= 0x80:
-                    raise Unsupported("8-bit text outside ASCII")  # its code page is the font's
-                out.append((raw.decode("latin-1"), fc, 1))
+                try:  # 8-bit pieces are Windows-1252 (MS-DOC 2.4.1), whatever the document's language
+                    out.append((raw.decode("cp1252"), fc, 1))
+                except UnicodeDecodeError:
+                    raise Unsupported("a byte Windows-1252 does not define") from None
             else:
                 raw = self.word[fc:fc + 2 * count]
                 if len(raw) < 2 * count:
@@ -325,7 +333,7 @@ class _Document:
         outer, inner = _Level(), _Level()
         self.n_tables = 0
         for text, mark, grpprl in paragraphs:
-            in_table, ttp, inner_cell, inner_ttp, itap, tdef, vmerges = False, False, False, False, None, None, []
+            in_table, ttp, inner_cell, inner_ttp, itap, tdef = False, False, False, False, None, None
             for sprm, operand in self._paragraph_sprms(grpprl):
                 if sprm == SPRM_P_IN_TABLE:
                     in_table = operand[0] != 0
@@ -340,7 +348,9 @@ class _Document:
                 elif sprm == SPRM_T_DEF_TABLE:
                     tdef = operand
                 elif sprm == SPRM_T_VERT_MERGE:
-                    vmerges.append((operand[0], operand[1]))
+                    # LibreOffice does not apply it where it follows sprmTDefTable; rare (Word
+                    # writes the TC80 flags): left to LibreOffice rather than read another way
+                    raise Unsupported("sprmTVertMerge")
                 elif sprm in _CELL_EDITS:
                     raise Unsupported(f"table sprm {sprm:#06x}")
             depth = (itap if itap is not None else 1) if in_table else 0
@@ -354,14 +364,14 @@ class _Document:
                     outer.rows = []
                 blocks.append(Paragraph(len(blocks), text))
             elif depth == 2:  # a nested table's cells end with a paragraph mark flagged as a cell's
-                inner.take(text, inner_cell and not inner_ttp, inner_ttp, tdef, vmerges)
+                inner.take(text, inner_cell and not inner_ttp, inner_ttp, tdef)
             else:
                 if inner.rows:  # the nested table before this paragraph is in the current cell
                     if not inner.between_rows():
                         raise Unsupported("a nested row without its end mark")
                     outer.nested.append((len(outer.cells), inner.rows))
                     inner.rows = []
-                outer.take(text, mark == _CELL_MARK, ttp, tdef, vmerges)
+                outer.take(text, mark == _CELL_MARK, ttp, tdef)
         if not outer.between_rows() or inner.rows or not inner.between_rows():
             raise Unsupported("a table row without its end mark")
         if outer.rows:
@@ -382,7 +392,7 @@ class _Document:
                     blocks.append(nested)
 
     @staticmethod
-    def _row(cells: list[str], tdef: bytes, vmerges) -> _Row:
+    def _row(cells: list[str], tdef: bytes) -> _Row:
         itc = tdef[0]
         if itc != len(cells):
             raise Unsupported(f"a row of {len(cells)} cells defines {itc}")
@@ -398,9 +408,6 @@ class _Document:
             flags = struct.unpack_from("<H", tdef, off)[0]
             hmerge[k] = flags & 0x3
             vmerge[k] = (flags >> 5) & 0x3
-        for k, flag in vmerges:
-            if k < itc:
-                vmerge[k] = flag & 0x3
         return _Row(cells, edges, vmerge, hmerge)
 
     @staticmethod

@@ -230,3 +230,71 @@ def test_the_golden_case_reads_with_its_cells(converter):
     original = read_docx_bytes((CASES / "seed_003_project_hubei.docx").read_bytes())
     assert [[(c.row, c.col, c.row_span, c.col_span, c.text) for c in t.cells] for t in native.tables] == \
            [[(c.row, c.col, c.row_span, c.col_span, c.text) for c in t.cells] for t in original.tables]
+
+
+# --------------------------------------------------------------------------- what LibreOffice never writes
+# Files from testkit/word97_builder.py: only the parts the reader reads, written by hand.
+_EDGES = [0, 2000, 4000, 6000]
+
+
+def _blocks(doc) -> list:
+    return [(b.kind, b.text) if b.kind == "paragraph" else
+            (b.kind, b.n_rows, b.n_cols, [(c.row, c.col, c.row_span, c.col_span, c.text) for c in b.cells])
+            for b in doc.blocks]
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    from testkit.word97_builder import build, para, row
+
+    return {
+        # an 8-bit piece: Word stores text that fits Windows-1252 so, quotes and dashes included
+        "compressed": build([para("Title “quoted” — dash"), *row(["a", "b", "c"], _EDGES), para("")],
+                            compressed=True),
+        # a fast save: the text after the first paragraph stored before it
+        "fast_saved": build([para("标题"), *row(["甲乙丙", "丁", "戊"], _EDGES), para("尾")], split_at=3),
+        # TC80 flags: a vertical merge (restart, then continue)
+        "vmerge": build([para("标题"), *row(["纵", "b", "c"], _EDGES, [0x60, 0, 0]),
+                         *row(["", "e", "f"], _EDGES, [0x20, 0, 0]), para("")]),
+    }
+
+
+@pytest.mark.parametrize("case", ["compressed", "fast_saved", "vmerge"])
+def test_hand_written_files_read_as_libreoffice_reads_them(case, synthetic, converter):
+    native = read_word97(synthetic[case])
+    assert _blocks(native) == _blocks(_libreoffice_read(synthetic[case], converter))
+    want = {"compressed": ("paragraph", "Title “quoted” — dash"),
+            "fast_saved": ("table", 1, 3, [(0, 0, 1, 1, "甲乙丙"), (0, 1, 1, 1, "丁"), (0, 2, 1, 1, "戊")]),
+            "vmerge": ("table", 2, 3, [(0, 0, 2, 1, "纵"), (0, 1, 1, 1, "b"), (0, 2, 1, 1, "c"),
+                                       (1, 1, 1, 1, "e"), (1, 2, 1, 1, "f")])}[case]
+    assert want in _blocks(native)
+
+
+def test_what_the_docx_path_reads_another_way_than_libreoffice():
+    """Where LibreOffice's conversion changes the document, the reader keeps what a .docx of it
+    reads as: a legacy horizontal merge widens the cell (LibreOffice adds a ghost column), edges a
+    few twips apart are one column line (LibreOffice keeps both), a page break stays inside its
+    paragraph (LibreOffice splits it), a field's result is kept and its code dropped."""
+    from testkit.word97_builder import build, para, row
+
+    merged = read_word97(build([para("t"), *row(["合并", "", "单"], _EDGES, [1, 2, 0]),
+                                *row(["一", "二", "三"], _EDGES), para("")]))
+    assert _blocks(merged)[1] == ("table", 2, 3, [(0, 0, 1, 2, "合并"), (0, 2, 1, 1, "单"), (1, 0, 1, 1, "一"),
+                                                  (1, 1, 1, 1, "二"), (1, 2, 1, 1, "三")])
+    rounded = read_word97(build([para("t"), *row(["a", "b", "c"], _EDGES),
+                                 *row(["d", "e", "f"], [0, 1997, 4003, 5999]), para("")]))
+    assert _blocks(rounded)[1][:3] == ("table", 2, 3) and rounded.tables[0].cells[4].col == 1
+    assert _blocks(read_word97(build([para("前\x0c后"), para("下")]))) == [("paragraph", "前\n后"), ("paragraph", "下")]
+    fields = read_word97(build([para("甲\x13 PAGE \x14乙"), para("丙\x15丁"), para("尾")]))
+    assert _blocks(fields) == [("paragraph", "甲乙"), ("paragraph", "丙丁"), ("paragraph", "尾")]
+
+
+def test_a_vertical_merge_sprm_goes_to_libreoffice():
+    import struct
+
+    from testkit.word97_builder import build, para, row
+
+    data = build([para("t"), *row(["纵", "b", "c"], _EDGES, [0x60, 0, 0]),
+                  *row(["", "e", "f"], _EDGES, extra=struct.pack("<HBBB", 0xD62B, 2, 0, 1)), para("")])
+    with pytest.raises(Unsupported, match="sprmTVertMerge"):
+        read_word97(data)
