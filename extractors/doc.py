@@ -8,6 +8,7 @@ conversion, the clerk's error) and read by the .docx extractor. Both give the sa
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 
 from extractors import word97
@@ -19,9 +20,12 @@ from extractors.model import ExtractedDocument
 NAMES = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf", "odt": ".odt"}
 WORD97 = {"doc", "wps"}
 # what read_word97 made of the files `natively_readable` looked at, until they are read: a batch
-# asks before it converts, then reads each file once
+# asks before it converts, then reads each file once. The lock: preconversion asks in a thread
+# while the batch's other files are read (extractors.dispatch.Preconversion)
 _parsed: OrderedDict[bytes, ExtractedDocument | None] = OrderedDict()
 _PARSED_MAX = 256
+_lock = threading.Lock()
+_MISSING = object()
 
 
 def natively_readable(data: bytes, fmt: str) -> bool:
@@ -49,14 +53,17 @@ def read_converted(data: bytes, fmt: str, source: str, converter: Converter) -> 
 
 def _native(data: bytes, keep: bool) -> ExtractedDocument | None:
     key = hashlib.sha256(data).digest()
-    if key in _parsed:
-        return _parsed[key] if keep else _parsed.pop(key)
+    with _lock:
+        hit = _parsed.get(key, _MISSING) if keep else _parsed.pop(key, _MISSING)
+    if hit is not _MISSING:
+        return hit
     try:
         doc = word97.read_word97(data)
     except word97.Unsupported:
         doc = None
     if keep:
-        _parsed[key] = doc
-        while len(_parsed) > _PARSED_MAX:
-            _parsed.popitem(last=False)
+        with _lock:
+            _parsed[key] = doc
+            while len(_parsed) > _PARSED_MAX:
+                _parsed.popitem(last=False)
     return doc

@@ -298,3 +298,18 @@ def test_a_vertical_merge_sprm_goes_to_libreoffice():
                   *row(["", "e", "f"], _EDGES, extra=struct.pack("<HBBB", 0xD62B, 2, 0, 1)), para("")])
     with pytest.raises(Unsupported, match="sprmTVertMerge"):
         read_word97(data)
+
+
+def test_a_batch_parses_each_doc_once(monkeypatch, tmp_path):
+    """The batch asks which files need LibreOffice before it reads them: the document parsed for
+    that answer is the one read, and it is not kept after."""
+    from extractors import word97
+
+    calls = []
+    real = word97.read_word97
+    monkeypatch.setattr(word97, "read_word97", lambda data, source="": calls.append(1) or real(data, source))
+    data = (FORMATS / "seed_003_project_hubei.doc").read_bytes()
+    doc_extractor._parsed.clear()
+    assert not needs_conversion(data, "a.doc")
+    doc = read_document(data, "a.doc", Converter(cache_dir=tmp_path))
+    assert len(calls) == 1 and doc.tables and not doc_extractor._parsed
