@@ -33,10 +33,12 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest -q
 
-# issue 6: 1k and 10k generated forms through the real CLI; figures → stdout and .bench/results.json
+# issue 6: 1k and 10k generated forms through the real CLI; issue 10: 1k forms as the mixed inbox
+# against the same as .docx only; figures → stdout and .bench/results.json
 BENCH_FORMS ?= 1000 10000
+BENCH_MIX ?= 1000
 bench: venv
-	$(BIN)/python -m bench.run --forms $(BENCH_FORMS)
+	$(BIN)/python -m bench.run --forms $(BENCH_FORMS) --mix $(BENCH_MIX)
 
 clean:
 	rm -rf $(VENV) .prefect $(DB) .pytest_cache .bench

@@ -229,8 +229,12 @@ MIX = (("doc", 0.075), ("wps", 0.075), ("xlsx", 0.10), ("pdf", 0.05))  # the res
 
 def mix_formats(paths: list[Path], seed: int = 6) -> dict[str, int]:
     """Turn a share of the generated .docx files into the formats offices send (issue 10):
-    .doc/.wps and PDF through LibreOffice (one soffice start per format), .xlsx laid out with
-    merged cells. Each converted file replaces its .docx; returns the count per format."""
+    .doc/.wps and PDF through LibreOffice (one soffice run per format for the whole corpus),
+    .xlsx laid out with merged cells. Each converted file replaces its .docx; returns the count
+    per format."""
+    import shutil
+    import tempfile
+
     from extractors.docx_reader import read_docx_bytes
     from testkit.formats import convert_files, xlsx_from_document
 
@@ -244,12 +248,15 @@ def mix_formats(paths: list[Path], seed: int = 6) -> dict[str, int]:
         if fmt == "xlsx":
             for path in chosen:
                 path.with_suffix(".xlsx").write_bytes(xlsx_from_document(read_docx_bytes(path.read_bytes())))
-        else:
-            by_dir: dict[Path, list[Path]] = {}
-            for path in chosen:
-                by_dir.setdefault(path.parent, []).append(path)
-            for folder, group in by_dir.items():
-                convert_files(group, fmt, folder)
+        elif chosen:
+            # flat names: the same stem may sit in two folders (two budget years)
+            with tempfile.TemporaryDirectory(prefix="jixiao-mix-") as tmp:
+                flat = []
+                for i, path in enumerate(chosen):
+                    flat.append(Path(tmp, f"f{i:06d}.docx"))
+                    shutil.copyfile(path, flat[-1])
+                for path, made in zip(chosen, convert_files(flat, fmt, Path(tmp, "out"))):
+                    shutil.move(made, path.with_suffix("." + fmt))
         for path in chosen:
             path.unlink()
         counts[fmt] = len(chosen)

@@ -20,7 +20,11 @@ runs ``jixiao ingest`` as a subprocess against a Prefect server started once for
 * view and rollup query times at >= 1M indicator values, on a copy of the largest warehouse
   multiplied in SQL (INSERT ... SELECT with new content keys; every copy is a current submission);
 * the fixed start-up cost of ``jixiao ingest``: with a temporary Prefect server (no
-  ``PREFECT_API_URL``) and with the running server reused.
+  ``PREFECT_API_URL``) and with the running server reused;
+* with ``--mix N`` (issue 10): N forms as the mixed inbox offices send (70% .docx, 15% .doc/.wps,
+  10% .xlsx, 5% PDF; ``bench.generate --mix``) and the same N forms as .docx only, each ingested
+  into a fresh warehouse, alternating, ``--mix-rounds`` times; forms/s of both and the ratio,
+  against the target of at least half the .docx rate.
 
 Results are printed as a table and written to WORKDIR/results.json.
 """
@@ -289,6 +293,39 @@ def corpus(work: Path, n: int, seed: int) -> Path:
     return inbox
 
 
+def mixed_corpus(work: Path, n: int, seed: int) -> tuple[Path, dict]:
+    """N forms, the same as corpus(n, seed), a share of them in the other formats."""
+    inbox = work / f"mix-{n}"
+    marker = work / f"mix-{n}.complete"
+    if not marker.exists():
+        shutil.rmtree(inbox, ignore_errors=True)
+        from bench.generate import generate, mix_formats
+
+        t0 = time.perf_counter()
+        counts = mix_formats(generate(inbox, n, seed), seed)
+        marker.write_text(json.dumps(counts) + "\n")
+        print(f"  generated {n} mixed forms {counts} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return inbox, json.loads(marker.read_text())
+
+
+def mix_ratio(work: Path, n: int, args, env: dict) -> dict:
+    """The mixed inbox against the same forms as .docx only, alternating fresh ingests."""
+    inboxes = {"docx": corpus(work, n, args.seed)}
+    inboxes["mix"], counts = mixed_corpus(work, n, args.seed)
+    walls: dict[str, list[float]] = {"docx": [], "mix": []}
+    loaded: dict[str, int] = {}
+    for k in range(args.mix_rounds):
+        for name in (("docx", "mix") if k % 2 == 0 else ("mix", "docx")):
+            db = work / f"warehouse-{name}-{n}.duckdb"
+            for f in (db, db.with_name(db.name + ".lock")):
+                f.unlink(missing_ok=True)
+            walls[name].append(run_cli(ingest_cmd(inboxes[name], db, args), env)["wall_s"])
+            loaded[name] = run_stats(db)["forms_loaded"]
+    rate = {name: loaded[name] / statistics.mean(w) for name, w in walls.items()}
+    return {"forms": n, "formats": counts, "wall_s": walls, "forms_loaded": loaded,
+            "forms_per_s": rate, "mix_to_docx": rate["mix"] / rate["docx"], "target": 0.5}
+
+
 def ingest_cmd(inbox: Path, db: Path, args) -> list[str]:
     cmd = [str(BIN / "jixiao"), "ingest", str(inbox), "--db", str(db), "--workers", str(args.workers),
            "--runner", args.runner, "--batch-size", str(args.batch_size)]
@@ -307,6 +344,9 @@ def main(argv=None) -> int:
     p.add_argument("--workdir", default=str(REPO / ".bench"))
     p.add_argument("--seed", type=int, default=6)
     p.add_argument("--skip-queries", action="store_true")
+    p.add_argument("--mix", type=int, default=None, metavar="N",
+                   help="also N forms as the mixed inbox of issue 10 against the same N as .docx only")
+    p.add_argument("--mix-rounds", type=int, default=2, help="alternating ingests of each (default: 2)")
     args = p.parse_args(argv)
     from transforms.pool import default_workers
 
@@ -367,6 +407,10 @@ def main(argv=None) -> int:
                 }
                 print(json.dumps(results["sizes"][n], ensure_ascii=False, indent=1), file=sys.stderr)
                 largest = db
+            if args.mix:
+                print(f"== the mixed inbox, {args.mix} forms", file=sys.stderr)
+                results["mix"] = mix_ratio(work, args.mix, args, env_srv)
+                print(json.dumps(results["mix"], ensure_ascii=False, indent=1), file=sys.stderr)
         if largest is not None and not args.skip_queries:
             print("== queries at >= 1M indicator values", file=sys.stderr)
             results["queries"] = query_times(largest, work)
@@ -411,6 +455,14 @@ def report(r: dict) -> str:
             f"{s['rerun_stage_seconds']['open'] + s['rerun_stage_seconds']['scan']:.2f} s / "
             f"{s['rerun_stage_seconds']['publish']:.2f} s"))
         row("indicator values / DB size", lambda s: f"{s['indicator_values']:,} / {s['db_mib']:.0f} MiB")
+    m = r.get("mix")
+    if m:
+        rate = m["forms_per_s"]
+        lines += ["", f"mixed inbox (issue 10), {m['forms']} forms {m['formats']}: "
+                      f"{rate['mix']:.0f} forms/s against {rate['docx']:.0f} for the same forms as .docx only "
+                      f"(mean of {len(m['wall_s']['mix'])} alternating ingests each, start-up incl.) = "
+                      f"{m['mix_to_docx']:.0%} (target ≥ {m['target']:.0%}: "
+                      f"{'met' if m['mix_to_docx'] >= m['target'] else 'NOT met'})"]
     q = r.get("queries")
     if q:
         lines += ["", f"queries at {q['indicator_values']:,} indicator values ({q['current_forms']:,} current forms; "
