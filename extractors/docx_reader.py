@@ -39,6 +39,7 @@ ENCRYPTION_NAMES = {"EncryptionInfo", "EncryptedPackage"}
 W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 W_SDT, W_SDTCONTENT, W_CUSTOMXML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 W_T, W_TAB, W_BR, W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_NOBREAKHYPHEN = qn("w:noBreakHyphen")  # Ctrl+Shift+- in Word: 2020‑2022 is a range, not 20202022
 W_TCPR, W_TRPR, W_GRIDSPAN, W_VMERGE, W_HMERGE = (
     qn("w:tcPr"), qn("w:trPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:hMerge"))
 W_GRIDBEFORE, W_TBLGRID, W_GRIDCOL, W_VAL = (
@@ -275,7 +276,7 @@ W_R = qn("w:r")
 def _paragraph_text(p) -> str:
     # one C-level pass; most cells hold a single run of text
     parts = []
-    for el in p.iter(W_T, W_TAB, W_BR, W_CR, W_SYM):
+    for el in p.iter(W_T, W_TAB, W_BR, W_CR, W_SYM, W_NOBREAKHYPHEN):
         tag = el.tag
         if tag == W_T:
             text = el.text
@@ -287,6 +288,8 @@ def _paragraph_text(p) -> str:
                 parts.append("\t")
         elif tag == W_SYM:
             parts.append(_symbol(el))
+        elif tag == W_NOBREAKHYPHEN:
+            parts.append("-")
         else:
             parts.append("\n")
     return parts[0] if len(parts) == 1 else "".join(parts)

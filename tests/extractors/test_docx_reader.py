@@ -295,3 +295,14 @@ def test_strict_open_xml_is_read():
     assert b"purl.oclc.org/ooxml/wordprocessingml/main" in parts.read("word/document.xml")
     assert b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" in parts.read("_rels/.rels")
     assert read_docx_bytes(data).tables[0].at(0, 1).text == "鄂州市财政局"
+
+
+def test_a_non_breaking_hyphen_is_a_hyphen_and_a_soft_one_is_nothing(tmp_path):
+    """Word's Ctrl+Shift+- (w:noBreakHyphen) inside 2020‑2022 is a range; dropping it made 20202022.
+    LibreOffice writes the .doc character U+001E so too."""
+    d = docx.Document()
+    p = d.add_paragraph()
+    p._p.append(parse_xml(f"<w:r {nsdecls('w')}><w:t>2020</w:t><w:noBreakHyphen/><w:t>2022年</w:t>"
+                          "<w:softHyphen/><w:t>度</w:t></w:r>"))
+    d.save(tmp_path / "h.docx")
+    assert [b.text for b in read_docx(tmp_path / "h.docx").blocks if b.kind == "paragraph"] == ["2020-2022年度"]

@@ -313,3 +313,11 @@ def test_a_batch_parses_each_doc_once(monkeypatch, tmp_path):
     assert not needs_conversion(data, "a.doc")
     doc = read_document(data, "a.doc", Converter(cache_dir=tmp_path))
     assert len(calls) == 1 and doc.tables and not doc_extractor._parsed
+
+
+def test_hyphens_read_as_the_docx_path_reads_them(converter):
+    from testkit.word97_builder import build, para
+
+    data = build([para("2020\x1e2022年\x1f度"), para("")])
+    assert read_word97(data).blocks[0].text == "2020-2022年度"
+    assert _libreoffice_read(data, converter).blocks[0].text == "2020-2022年度"
