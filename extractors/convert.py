@@ -259,6 +259,8 @@ class _Slot:
 # -- the convert step of a reader (doc.py, sheet.py): checks, conversion, the clerk's error ---------
 OLE_FORMATS = {"doc", "wps", "xls", "et"}
 NAMES = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf", "odt": ".odt", "xls": ".xls", "et": ".et", "ods": ".ods"}
+# what the clerk asks the department to do instead, by the converted family
+SAVE_AS = {"docx": "在Word或WPS中打开，另存为 .docx", "xlsx": "在Excel或WPS表格中打开，另存为 .xlsx"}  # + " 后重新提交"
 
 
 def needs_password(data: bytes, fmt: str) -> bool:
@@ -282,10 +284,10 @@ def converted_bytes(data: bytes, fmt: str, source: str, converter: Converter) ->
     sha = hashlib.sha256(data).hexdigest()
     result = converter.convert_many([(sha, data, fmt)])[sha]
     if isinstance(result, Failure):
-        name = NAMES.get(fmt, "." + fmt)
+        name, save_as = NAMES.get(fmt, "." + fmt), SAVE_AS[TARGET[fmt]]
         if result.code == "converter_missing":
-            raise fail("converter_missing", source, format=name)
-        raise fail("conversion_failed", source, format=name, detail=result.detail)
+            raise fail("converter_missing", source, format=name, save_as=save_as)
+        raise fail("conversion_failed", source, format=name, detail=result.detail, save_as=save_as)
     return result
 
 

@@ -4,8 +4,10 @@ The format is chosen by content (magic bytes, OLE directory, zip content types),
 file name alone; the name only tells a .wps from a .doc (Kingsoft WPS writes Word 97 binary) and
 an .et from an .xls, which are the same content.
 
-Formats that LibreOffice converts (.rtf .odt .xls .et .ods, and the .doc/.wps files that the
-Word 97 reader does not model, extractors.word97) go through one Converter:
+A .doc/.wps is read directly from its Word 97 binary (extractors.word97) and an .xls/.et with
+xlrd (extractors.sheet) when they can be: `direct()` asks once per file and keeps the answer
+until the file is read. Formats that LibreOffice converts (.rtf .odt .ods, and the .doc .wps .xls
+.et files their direct readers leave) go through one Converter:
 `configure()` sets it up once per process (cache dir next to the warehouse, soffice, timeout,
 workers); `preconvert()` converts a whole batch in one soffice start before its files are read
 one by one with `read_document`.
@@ -14,20 +16,32 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import zipfile
+from collections import OrderedDict
 from pathlib import Path, PurePath
 
 from extractors import doc as doc_extractor
 from extractors import pdf as pdf_extractor
 from extractors import sheet as sheet_extractor
-from extractors.convert import Converter, needs_password
+from extractors.convert import Converter, check_ole, needs_password
 from extractors.docx_reader import OLE_MAGIC, _check_size, ole_stream_names, read_docx_bytes
 from extractors.errors import ExtractError, fail
 from extractors.model import ExtractedDocument
 
 ENCRYPTION_NAMES = {"EncryptionInfo", "EncryptedPackage"}
 CONVERTED = {"doc", "wps", "rtf", "odt", "xls", "et", "ods"}
+# the formats LibreOffice would convert that have a reader of their own: document, or None
+DIRECT_READERS = {"doc": doc_extractor.read_direct, "wps": doc_extractor.read_direct,
+                  "xls": sheet_extractor.read_xls_direct, "et": sheet_extractor.read_xls_direct}
 _converter: Converter | None = None
+# what the direct readers made of the files `needs_conversion` asked about, until they are read:
+# a batch asks before it converts, then reads each file once. Locked: preconversion asks in a
+# thread while the batch's other files are read (Preconversion)
+_direct_docs: OrderedDict[bytes, ExtractedDocument | None] = OrderedDict()
+_DIRECT_KEPT = 256
+_direct_lock = threading.Lock()
+_MISSING = object()
 
 
 def configure(cache_dir=None, soffice: str | None = None, timeout_s: float = 120.0,
@@ -105,18 +119,45 @@ def read_document(data: bytes, source: str = "", converter_: Converter | None = 
     _check_size(len(data))
     fmt = sniff(data, source)
     conv = converter_ or converter()
-    if fmt == "pdf":
+    if fmt in DIRECT_READERS:
+        check_ole(data, source)  # a damaged container is `corrupt`, a password one `encrypted`,
+        if needs_password(data, fmt):  # whichever reader would have read it
+            raise fail("encrypted", source)
+        doc = direct(data, fmt, keep=False)
+        if doc is not None:
+            doc.source = source
+        elif fmt in ("doc", "wps"):
+            doc = doc_extractor.read_converted(data, fmt, source, conv)
+        else:
+            doc = sheet_extractor.read_legacy_sheet(data, fmt, source, conv)
+    elif fmt == "pdf":
         doc = pdf_extractor.read_pdf_bytes(data, source)
     elif fmt == "xlsx":
         doc = sheet_extractor.read_xlsx_bytes(data, source)
-    elif fmt in ("xls", "et", "ods"):
-        doc = sheet_extractor.read_legacy_sheet(data, fmt, source, conv)
-    elif fmt in ("doc", "wps", "rtf", "odt"):
-        doc = doc_extractor.read_converted(data, fmt, source, conv)
+    elif fmt in ("ods", "rtf", "odt"):
+        reader = sheet_extractor.read_legacy_sheet if fmt == "ods" else doc_extractor.read_converted
+        doc = reader(data, fmt, source, conv)
     else:
         doc = read_docx_bytes(data, source=source)  # docx, or the reader's not_a_docx / corrupt
         fmt = "docx"
     doc.source_format = fmt
+    return doc
+
+
+def direct(data: bytes, fmt: str, keep: bool = True) -> ExtractedDocument | None:
+    """What the direct reader of `fmt` makes of `data` (None: LibreOffice's to read). keep: hold
+    the answer for the read that follows; otherwise hand it over (the read)."""
+    key = hashlib.sha256(data).digest()
+    with _direct_lock:
+        hit = _direct_docs.get(key, _MISSING) if keep else _direct_docs.pop(key, _MISSING)
+    if hit is not _MISSING:
+        return hit
+    doc = DIRECT_READERS[fmt](data)
+    if keep:
+        with _direct_lock:
+            _direct_docs[key] = doc
+            while len(_direct_docs) > _DIRECT_KEPT:
+                _direct_docs.popitem(last=False)
     return doc
 
 
@@ -130,7 +171,9 @@ def needs_conversion(data: bytes, source: str = "") -> bool:
         fmt = sniff(data, source)
     except ExtractError:
         return False
-    return fmt in CONVERTED and not needs_password(data, fmt) and not doc_extractor.natively_readable(data, fmt)
+    if fmt not in CONVERTED or needs_password(data, fmt):
+        return False
+    return fmt not in DIRECT_READERS or direct(data, fmt) is None
 
 
 def preconvert(items: list[tuple[bytes, str]], converter_: Converter | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Worksheets (.xlsx with openpyxl; .xls, WPS .et and .ods through LibreOffice → .xlsx) as tables.
+"""Worksheets (.xlsx with openpyxl; .xls and WPS .et with xlrd, through LibreOffice → .xlsx when
+xlrd cannot read them; .ods through LibreOffice) as tables.
 
 Each worksheet holding a form becomes one Table; merged ranges become row/col spans exactly as
 gridSpan/vMerge do in a .docx, the cell placed at the range's top-left. Single unmerged cells
@@ -95,9 +96,35 @@ def read_xlsx_bytes(data: bytes, source: str = "") -> ExtractedDocument:
         raise fail("corrupt", source, "detail", detail=type(e).__name__) from e
     except Exception as e:  # openpyxl raises a handful of its own (InvalidFileException, …)
         raise fail("corrupt", source, "detail", detail=type(e).__name__) from e
+    try:
+        return _workbook_document(wb.worksheets, source)
+    finally:
+        wb.close()
+
+
+def read_xls_direct(data: bytes, source: str = "") -> ExtractedDocument | None:
+    """A BIFF8 workbook (.xls, and the .et WPS writes) read with xlrd: the same document as
+    LibreOffice's .xlsx of it read by openpyxl (tests/extractors/test_sheet.py compares both), in
+    milliseconds instead of a soffice start. None when xlrd cannot read it, or finds no form in it:
+    LibreOffice then converts it and gives the verdict (the OLE and password checks are the
+    caller's)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False,
+                                  logfile=io.StringIO())
+        sheets = [_XlrdSheet(book, sh) for sh in book.sheets()]
+        return _workbook_document(sheets, source)
+    except ExtractError:
+        return None
+    except Exception:  # noqa: BLE001 - xlrd raises many kinds on a damaged file: LibreOffice judges it
+        return None
+
+
+def _workbook_document(worksheets, source: str) -> ExtractedDocument:
     blocks: list[Paragraph | Table] = []
     seen_any = False
-    for ws in wb.worksheets:
+    for ws in worksheets:
         if ws.sheet_state != "visible":
             continue  # what a clerk does not see is not part of the form
         sheet_blocks = _sheet_blocks(ws, len(blocks), sum(isinstance(b, Table) for b in blocks), source)
@@ -108,12 +135,66 @@ def read_xlsx_bytes(data: bytes, source: str = "") -> ExtractedDocument:
                        for b in sheet_blocks)
         if any(w in text for w in FORM_WORDS):
             blocks.extend(sheet_blocks)
-    wb.close()
     if not blocks:
         if seen_any:
             raise fail("unrecognized_form", source, "sheet", detail="工作表中没有“绩效目标”“指标”等表头")
         raise fail("no_tables", source)
     return ExtractedDocument(blocks=blocks, source=source)
+
+
+class _XlrdSheet:
+    """An xlrd sheet seen through the part of openpyxl's worksheet that _sheet_blocks reads."""
+
+    class _Merged:
+        def __init__(self, ranges):
+            self.ranges = ranges
+
+    class _Range:
+        __slots__ = ("min_row", "max_row", "min_col", "max_col")
+
+        def __init__(self, rlo: int, rhi: int, clo: int, chi: int):  # xlrd: 0-based, ends exclusive
+            self.min_row, self.max_row, self.min_col, self.max_col = rlo + 1, rhi, clo + 1, chi
+
+    class _Cell:
+        __slots__ = ("row", "column", "value", "number_format", "coordinate")
+
+        def __init__(self, row: int, column: int, value, number_format: str):
+            self.row, self.column, self.value, self.number_format = row, column, value, number_format
+            self.coordinate = f"{_col_letter(column)}{row}"
+
+    def __init__(self, book, sheet):
+        self.title = sheet.name
+        self.sheet_state = "visible" if sheet.visibility == 0 else "hidden"
+        self.merged_cells = self._Merged([self._Range(*m) for m in sheet.merged_cells])
+        self.max_row, self.max_column = sheet.nrows, sheet.ncols
+        self._book, self._sheet = book, sheet
+
+    def iter_rows(self):
+        import xlrd
+
+        book, formats = self._book, {}
+        for r in range(self._sheet.nrows):
+            row = []
+            for c, cell in enumerate(self._sheet.row(r)):
+                kind, value = cell.ctype, cell.value
+                if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    continue
+                fmt = formats.get(cell.xf_index)
+                if fmt is None:
+                    fmt = formats[cell.xf_index] = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+                if kind == xlrd.XL_CELL_BOOLEAN:
+                    value = bool(value)
+                elif kind == xlrd.XL_CELL_ERROR:
+                    value = xlrd.error_text_from_code.get(value, "#N/A")
+                elif kind == xlrd.XL_CELL_NUMBER and value == int(value) and abs(value) < 2 ** 53:
+                    value = int(value)  # as openpyxl gives a whole number stored in a sheet
+                elif kind == xlrd.XL_CELL_DATE:
+                    try:  # a datetime, as openpyxl gives it: the 1904 date system of Mac files too
+                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                        pass  # out of range: the serial, rendered by its format
+                row.append(self._Cell(r + 1, c + 1, value, fmt))
+            yield row
 
 
 def _sheet_blocks(ws, first_block: int, first_table: int, source: str) -> list[Paragraph | Table]:
@@ -195,5 +276,6 @@ def _col_letter(c: int) -> str:
 
 
 def read_legacy_sheet(data: bytes, fmt: str, source: str, converter: Converter) -> ExtractedDocument:
-    """.xls / .et (BIFF8 in OLE) and .ods: LibreOffice → .xlsx, then read as a worksheet."""
+    """.xls / .et (BIFF8 in OLE) that xlrd did not read, and .ods: LibreOffice → .xlsx, then read
+    as a worksheet."""
     return read_xlsx_bytes(converted_bytes(data, fmt, source, converter), source)

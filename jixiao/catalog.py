@@ -78,11 +78,11 @@ _CODES: list[Code] = [
     _c("legacy_format", "extract", "error", "旧版Word/WPS格式",
        "文件是旧版Word（.doc）或WPS格式，请在Word或WPS中“另存为”.docx格式后重新提交。"),
     _c("conversion_failed", "extract", "error", "格式转换失败",
-       "（{format}格式）无法自动转换（{detail}），请在Word或WPS中打开，另存为 .docx 后重新提交。"),
+       "（{format}格式）无法自动转换（{detail}），请{save_as} 后重新提交。"),
     _c("converter_missing", "extract", "error", "缺少格式转换程序",
        "是{format}格式，需要LibreOffice才能读取，本机未安装。请管理员执行 `make system-deps`"
        "（或 apt-get install --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui "
-       "fonts-wqy-microhei）后重新运行；也可请报送单位另存为 .docx 后重新提交。"),
+       "fonts-wqy-microhei）后重新运行；也可请报送单位{save_as} 后重新提交。"),
     _c("scanned_pdf", "extract", "error", "扫描件PDF",
        "是扫描或图片PDF（没有文字层），无法读取表格内容，请提交Word（.docx）原文件。"),
     _c("too_large", "extract", "error", "文件过大", "文件过大（{mb}MB），不像是绩效目标表，请检查后重新提交。",

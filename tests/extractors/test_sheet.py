@@ -11,7 +11,7 @@ import pytest
 from extractors.dispatch import read_document
 from extractors.errors import ExtractError
 from extractors.sheet import shown_text
-from tests.extractors.formats_support import FORMATS, docx_forms, forms_of
+from tests.extractors.formats_support import STEMS, FORMATS, docx_forms, forms_of
 
 
 @pytest.mark.parametrize("value,fmt,shown", [
@@ -94,15 +94,71 @@ def test_truncated_xlsx():
     assert e.value.code in ("corrupt", "not_a_docx")
 
 
-def test_xls_through_libreoffice(converter, tmp_path):
+@pytest.fixture(scope="module")
+def legacy_workbooks(tmp_path_factory):
+    """The four .xlsx cases and a workbook of typed numbers (a percent, 0.00, a date, a boolean, an
+    error, thousands, a merged row), as .xls and .et written by LibreOffice."""
+    import datetime
+
+    import openpyxl
+
     from testkit.formats import convert_files
-    src = tmp_path / "a.xlsx"
-    src.write_bytes((FORMATS / "national_project.xlsx").read_bytes())
-    for fmt in ("xls", "et"):
-        out = convert_files([src], fmt, tmp_path / fmt)[0]
-        doc = read_document(out.read_bytes(), out.name, converter)
+
+    tmp = tmp_path_factory.mktemp("legacy-sheets")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "绩效目标"
+    for r in (("项目名称", "指标", "指标值"), ("满意度", "百分比", 1), ("金额", "两位", 1036.0599999),
+              ("日期", "日", datetime.date(2024, 3, 5)), ("布尔", "是否", True), ("整数", "个", 1200),
+              ("千分", "元", 1234567.891), ("错误", "除零", "=1/0")):
+        ws.append(r)
+    for ref, fmt in (("C2", "0%"), ("C3", "0.00"), ("C4", "yyyy-mm-dd"), ("C7", "#,##0.00")):
+        ws[ref].number_format = fmt
+    ws.merge_cells("A9:C9")
+    ws["A9"] = "合并的一行"
+    wb.save(tmp / "numbers.xlsx")
+    sources = [FORMATS / f"{s}.xlsx" for s in STEMS] + [tmp / "numbers.xlsx"]
+    return {fmt: convert_files(sources, fmt, tmp / fmt) for fmt in ("xls", "et")}
+
+
+@pytest.mark.parametrize("fmt", ["xls", "et"])
+def test_xls_and_et_read_directly_as_libreoffice_reads_them(fmt, legacy_workbooks, converter):
+    from extractors.dispatch import needs_conversion
+    from extractors.sheet import read_legacy_sheet, read_xls_direct
+
+    for path in legacy_workbooks[fmt]:
+        data = path.read_bytes()
+        assert not needs_conversion(data, path.name), path.name
+        direct = read_xls_direct(data, path.name)
+        assert direct is not None, path.name
+        assert direct.to_dict() == read_legacy_sheet(data, fmt, path.name, converter).to_dict(), path.name
+        doc = read_document(data, path.name, converter)
         assert doc.source_format == fmt
-        assert forms_of(doc) == docx_forms("national_project")
+        if path.stem in STEMS:
+            assert forms_of(doc) == docx_forms(path.stem)
+    numbers = read_xls_direct(legacy_workbooks[fmt][-1].read_bytes())
+    assert [c.text for c in numbers.tables[0].cells if c.col == 2][1:8] == \
+        ["100%", "1036.06", "2024-03-05", "TRUE", "1200", "1,234,567.89", "#DIV/0!"]
+    assert numbers.tables[0].cells[-1].text == "合并的一行" and numbers.tables[0].cells[-1].col_span == 3
+    assert numbers.tables[0].cells[0].ref == "绩效目标!A1"
+
+
+def test_a_damaged_xls_goes_to_libreoffice(legacy_workbooks, converter):
+    from extractors.dispatch import needs_conversion
+    from extractors.sheet import read_xls_direct
+
+    import olefile
+
+    buf = io.BytesIO(legacy_workbooks["xls"][0].read_bytes())
+    with olefile.OleFileIO(buf, write_mode=True) as ole:  # the container intact, its records not
+        size = len(ole.openstream("Workbook").read())
+        ole.write_stream("Workbook", b"\x09\x08" + b"\xff" * (size - 2))
+    damaged = buf.getvalue()
+    assert read_xls_direct(damaged) is None and needs_conversion(damaged, "a.xls")
+    with pytest.raises(ExtractError) as e:
+        read_document(damaged, "损坏.xls", converter)
+    # LibreOffice cannot open it either; the clerk asks for a workbook, not a Word file
+    assert e.value.code == "conversion_failed" and "另存为 .xlsx" in e.value.message
 
 
 def _with_filepass(xls: bytes) -> bytes:

@@ -11,7 +11,7 @@ import shutil
 import olefile
 import pytest
 
-from extractors import doc as doc_extractor
+from extractors import dispatch
 from extractors.convert import Converter
 from extractors.dispatch import needs_conversion, read_document
 from extractors.docx_reader import read_docx_bytes
@@ -156,7 +156,7 @@ def test_what_it_does_not_model_goes_to_libreoffice(trap, why, trap_docs, conver
     data = doc_path.read_bytes()
     with pytest.raises(Unsupported, match=why):
         read_word97(data)
-    doc_extractor._parsed.clear()
+    dispatch._direct_docs.clear()
     assert needs_conversion(data, "a.doc")
     got = read_document(data, "a.doc", converter)
     assert got.to_dict()["blocks"] == _libreoffice_read(data, converter).to_dict()["blocks"]
@@ -309,10 +309,10 @@ def test_a_batch_parses_each_doc_once(monkeypatch, tmp_path):
     real = word97.read_word97
     monkeypatch.setattr(word97, "read_word97", lambda data, source="": calls.append(1) or real(data, source))
     data = (FORMATS / "seed_003_project_hubei.doc").read_bytes()
-    doc_extractor._parsed.clear()
+    dispatch._direct_docs.clear()
     assert not needs_conversion(data, "a.doc")
     doc = read_document(data, "a.doc", Converter(cache_dir=tmp_path))
-    assert len(calls) == 1 and doc.tables and not doc_extractor._parsed
+    assert len(calls) == 1 and doc.tables and not dispatch._direct_docs
 
 
 def test_hyphens_read_as_the_docx_path_reads_them(converter):
