@@ -42,6 +42,7 @@ _direct_docs: OrderedDict[bytes, ExtractedDocument | None] = OrderedDict()
 _DIRECT_KEPT = 256
 _direct_lock = threading.Lock()
 _MISSING = object()
+_direct_on = True  # Settings.direct_readers
 
 
 def configure(cache_dir=None, soffice: str | None = None, timeout_s: float = 120.0,
@@ -144,9 +145,20 @@ def read_document(data: bytes, source: str = "", converter_: Converter | None = 
     return doc
 
 
+def use_direct_readers(on: bool) -> None:
+    """Whether this process reads .doc/.wps/.xls/.et itself (Settings.direct_readers)."""
+    global _direct_on
+    if on != _direct_on:
+        with _direct_lock:
+            _direct_docs.clear()
+        _direct_on = on
+
+
 def direct(data: bytes, fmt: str, keep: bool = True) -> ExtractedDocument | None:
     """What the direct reader of `fmt` makes of `data` (None: LibreOffice's to read). keep: hold
     the answer for the read that follows; otherwise hand it over (the read)."""
+    if not _direct_on:
+        return None
     key = hashlib.sha256(data).digest()
     with _direct_lock:
         hit = _direct_docs.get(key, _MISSING) if keep else _direct_docs.pop(key, _MISSING)

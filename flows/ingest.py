@@ -164,7 +164,8 @@ def ingest(settings: Settings) -> dict:
     cache_dir = converted_cache(db)
     options = NormalizeOptions(default_year=settings.year, default_province=settings.province,
                                review=settings.review, convert_cache_dir=str(cache_dir),
-                               soffice=settings.soffice, convert_timeout_s=settings.convert_timeout_s)
+                               soffice=settings.soffice, convert_timeout_s=settings.convert_timeout_s,
+                               direct_readers=settings.direct_readers)
     clock = StageClock()
     t_start = time.perf_counter()
     try:

@@ -61,6 +61,9 @@ class Settings:
     office_name: str = "财政局"
     soffice: str | None = None  # None: found on PATH
     convert_timeout_s: float = 120.0
+    # .doc/.wps read from the Word 97 binary and .xls/.et with xlrd, LibreOffice only for what
+    # they cannot read; false: every one of them through LibreOffice (as before 2026-12-04)
+    direct_readers: bool = True
     cron: str = "0 2 * * *"  # serve: the nightly schedule
     timezone: str = "Asia/Shanghai"
 

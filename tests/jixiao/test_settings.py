@@ -25,7 +25,8 @@ def test_defaults_are_the_documented_ones(tmp_path, monkeypatch):
     assert s == Settings()
     assert (s.batch_size, s.workers, s.runner, s.wait_for_lock, s.office_name, s.convert_timeout_s) == \
         (100, None, "processes", True, "财政局", 120.0)
-    assert s.review == ReviewConfig()
+    assert s.review == ReviewConfig() and s.direct_readers is True
+    assert load_settings(env={"JIXIAO_DIRECT_READERS": "false"}).direct_readers is False
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.batch_size = 5
 

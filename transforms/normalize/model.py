@@ -27,6 +27,7 @@ class NormalizeOptions:
     convert_cache_dir: str | None = None
     soffice: str | None = None  # LibreOffice's soffice; None: found on PATH
     convert_timeout_s: float = 120.0  # per file
+    direct_readers: bool = True  # False: .doc/.wps/.xls/.et all through LibreOffice
 
 
 @dataclass

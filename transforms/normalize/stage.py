@@ -39,6 +39,7 @@ def normalize_batch(files: list[SourceFile], options: NormalizeOptions, run_id: 
     # worker reads the batch's other files, which go first
     sources = [source.read_source(f) for f in files]
     dispatch.use_cache(options.convert_cache_dir, options.soffice, options.convert_timeout_s)
+    dispatch.use_direct_readers(options.direct_readers)
     readable = [got for got in sources if isinstance(got, (source.SourceBytes, source.Changed))]
     later = {id(got) for got in readable if dispatch.needs_conversion(got.data, got.file.abs_path)}
     conversion = dispatch.Preconversion([(got.data, got.file.abs_path) for got in readable

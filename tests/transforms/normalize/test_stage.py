@@ -208,3 +208,33 @@ def test_a_file_that_vanished_or_changed_becomes_a_correction(tmp_path):
     assert corrections.loc[changed.path, "sha256"] == now != changed.sha256
     assert batch.contents["sha256"].tolist() == [now]
     assert batch.frames["raw_submissions"]["department"].tolist() == ["鄂州市民政局"]
+
+
+def test_direct_readers_off_sends_every_doc_and_xls_to_libreoffice(tmp_path):
+    """Settings.direct_readers = false: the operator's way back to LibreOffice for .doc/.wps/.xls/.et;
+    the rows are the same either way."""
+    import shutil
+
+    from extractors import dispatch
+    from tests.conftest import CASES, SAMPLES
+
+    inbox = tmp_path / "inbox"
+    (inbox / "2024").mkdir(parents=True)
+    shutil.copyfile(CASES / "formats" / "national_project.doc", inbox / "2024" / "p.doc")
+    shutil.copyfile(next(SAMPLES.rglob("*.et")), inbox / "2024" / "d.et")
+    files = [SourceFile(p.relative_to(inbox).as_posix(), str(p), hashlib.sha256(p.read_bytes()).hexdigest())
+             for p in sorted((inbox / "2024").iterdir())]
+    rows = {}
+    try:
+        for on in (True, False):
+            cache = tmp_path / f"cache-{on}"
+            batch = normalize_batch(files, NormalizeOptions(default_province="湖北省", convert_cache_dir=str(cache),
+                                                            direct_readers=on))
+            converted = sorted(p.suffix for p in cache.glob("??/*"))
+            assert converted == ([] if on else [".docx", ".xlsx"]), (on, converted)
+            ind = batch.frames["raw_indicators"]
+            rows[on] = sorted(map(repr, ind.drop(columns=[c for c in ind.columns if c.startswith("source_")])
+                                  .itertuples(index=False)))
+    finally:
+        dispatch.use_direct_readers(True)
+    assert rows[True] and rows[True] == rows[False]
