@@ -260,7 +260,7 @@ class _Slot:
 OLE_FORMATS = {"doc", "wps", "xls", "et"}
 NAMES = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf", "odt": ".odt", "xls": ".xls", "et": ".et", "ods": ".ods"}
 # what the clerk asks the department to do instead, by the converted family
-SAVE_AS = {"docx": "在Word或WPS中打开，另存为 .docx", "xlsx": "在Excel或WPS表格中打开，另存为 .xlsx"}  # + " 后重新提交"
+SAVE_AS = {"docx": "在Word或WPS中打开，另存为 .docx", "xlsx": "在Excel或WPS表格中打开，另存为 .xlsx"}
 
 
 def needs_password(data: bytes, fmt: str) -> bool:

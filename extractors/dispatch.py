@@ -24,7 +24,7 @@ from pathlib import Path, PurePath
 from extractors import doc as doc_extractor
 from extractors import pdf as pdf_extractor
 from extractors import sheet as sheet_extractor
-from extractors.convert import Converter, check_ole, needs_password
+from extractors.convert import Converter, needs_password
 from extractors.docx_reader import OLE_MAGIC, _check_size, ole_stream_names, read_docx_bytes
 from extractors.errors import ExtractError, fail
 from extractors.model import ExtractedDocument
@@ -121,9 +121,8 @@ def read_document(data: bytes, source: str = "", converter_: Converter | None = 
     fmt = sniff(data, source)
     conv = converter_ or converter()
     if fmt in DIRECT_READERS:
-        check_ole(data, source)  # a damaged container is `corrupt`, a password one `encrypted`,
-        if needs_password(data, fmt):  # whichever reader would have read it
-            raise fail("encrypted", source)
+        # the direct readers refuse a damaged or password-protected file; the LibreOffice path's
+        # checks (convert.converted_bytes) then name it `corrupt` or `encrypted`
         doc = direct(data, fmt, keep=False)
         if doc is not None:
             doc.source = source

@@ -105,9 +105,8 @@ def read_xlsx_bytes(data: bytes, source: str = "") -> ExtractedDocument:
 def read_xls_direct(data: bytes, source: str = "") -> ExtractedDocument | None:
     """A BIFF8 workbook (.xls, and the .et WPS writes) read with xlrd: the same document as
     LibreOffice's .xlsx of it read by openpyxl (tests/extractors/test_sheet.py compares both), in
-    milliseconds instead of a soffice start. None when xlrd cannot read it, or finds no form in it:
-    LibreOffice then converts it and gives the verdict (the OLE and password checks are the
-    caller's)."""
+    milliseconds instead of a soffice start. None when xlrd cannot read it (damaged, encrypted) or
+    finds no form in it: LibreOffice then converts it and gives the verdict."""
     import xlrd
 
     try:
@@ -115,9 +114,7 @@ def read_xls_direct(data: bytes, source: str = "") -> ExtractedDocument | None:
                                   logfile=io.StringIO())
         sheets = [_XlrdSheet(book, sh) for sh in book.sheets()]
         return _workbook_document(sheets, source)
-    except ExtractError:
-        return None
-    except Exception:  # noqa: BLE001 - xlrd raises many kinds on a damaged file: LibreOffice judges it
+    except Exception:  # noqa: BLE001 - xlrd's many errors, and no_tables/unrecognized_form: LibreOffice judges
         return None
 
 

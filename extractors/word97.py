@@ -62,8 +62,8 @@ class Unsupported(Exception):
 
 
 def read_word97(data: bytes, source: str = "") -> ExtractedDocument:
-    """The paragraphs and tables of a Word 97 binary file (the OLE and password checks are the
-    caller's). Raises Unsupported for what it does not model."""
+    """The paragraphs and tables of a Word 97 binary file. Raises Unsupported for what it does not
+    model, a damaged or encrypted file included (the LibreOffice path's checks name those)."""
     import olefile
 
     try:

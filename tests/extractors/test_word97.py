@@ -41,8 +41,8 @@ def _same_document(native, converted) -> None:
             assert (a.index, a.n_rows, a.n_cols, a.parent) == (b.index, b.n_rows, b.n_cols, b.parent)
             assert [(c.row, c.col, c.row_span, c.col_span, c.text) for c in a.cells] == \
                    [(c.row, c.col, c.row_span, c.col_span, c.text) for c in b.cells]
-            assert len(a.col_lines) == len(b.col_lines or a.col_lines)
-            assert all(abs(x - y) <= 8 for x, y in zip(a.col_lines, b.col_lines or a.col_lines))
+            assert a.col_lines is not None and b.col_lines is not None and len(a.col_lines) == len(b.col_lines)
+            assert all(abs(x - y) <= 8 for x, y in zip(a.col_lines, b.col_lines))
         else:
             assert (a.index, a.text) == (b.index, b.text)
 
